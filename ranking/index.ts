@@ -1,0 +1,110 @@
+/**
+ * Podium ranking engine: pure TypeScript, no I/O (runs in Node and Cloudflare Workers).
+ * Semantics: ../shared/RANKING.md. `rankTable` is synchronous.
+ */
+import { solveKemeny } from "./kemeny.ts";
+import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
+import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
+import { Table } from "./table.ts";
+import { RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
+
+export * from "./types.ts";
+export { Table, buildTable, computeTaskRanks, computePairwise, type TableSpec, type TaskRanks } from "./table.ts";
+export { computeMethod, condorcetWinnerIndex, SCORE_METHODS, type ScoreMethod } from "./methods.ts";
+export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
+export { ranksFromScores, kendallTauB, tied } from "./ranks.ts";
+export { rankInstances, type InstanceTable, type InstanceTask } from "./instance.ts";
+
+/** Validate a RankInput and turn it into the internal Table. Throws RankingInputError. */
+export function tableFromInput(input: RankInput): { table: Table; methods: TaskMethod[] } {
+  const issues: InputIssue[] = [];
+  const systems = input.systems ?? [];
+  if (!Array.isArray(systems) || systems.length === 0) issues.push({ field: "systems", message: "at least one system is required" });
+
+  const seenSys = new Set<string>();
+  systems.forEach((s, i) => {
+    if (seenSys.has(s.slug)) issues.push({ field: `systems[${i}].slug`, message: `duplicate system slug "${s.slug}"` });
+    seenSys.add(s.slug);
+  });
+
+  let taskSlugs: string[];
+  let higher: boolean[];
+  let weights: number[];
+  if (input.tasks) {
+    taskSlugs = input.tasks.map((t) => t.slug);
+    higher = input.tasks.map((t) => t.higherIsBetter ?? true);
+    weights = input.tasks.map((t) => t.weight ?? 1);
+    const seen = new Set<string>();
+    input.tasks.forEach((t, i) => {
+      if (seen.has(t.slug)) issues.push({ field: `tasks[${i}].slug`, message: `duplicate task slug "${t.slug}"` });
+      seen.add(t.slug);
+      const w = t.weight ?? 1;
+      if (typeof w !== "number" || !Number.isFinite(w) || w <= 0) issues.push({ field: `tasks[${i}].weight`, message: "weight must be a finite number > 0" });
+    });
+    systems.forEach((s, i) => {
+      for (const key of Object.keys(s.scores ?? {}))
+        if (!seen.has(key)) issues.push({ field: `systems[${i}].scores.${key}`, message: `unknown task "${key}"` });
+    });
+  } else {
+    const seen = new Set<string>();
+    taskSlugs = [];
+    for (const s of systems) for (const key of Object.keys(s.scores ?? {})) if (!seen.has(key)) (seen.add(key), taskSlugs.push(key));
+    higher = taskSlugs.map(() => true);
+    weights = taskSlugs.map(() => 1);
+  }
+
+  const m = taskSlugs.length;
+  const col = new Map(taskSlugs.map((t, i) => [t, i]));
+  const scores = new Float64Array(systems.length * m).fill(NaN);
+  systems.forEach((s, i) => {
+    for (const [key, v] of Object.entries(s.scores ?? {})) {
+      if (v === null || v === undefined) continue;
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        issues.push({ field: `systems[${i}].scores.${key}`, message: "score must be a finite number or null" });
+        continue;
+      }
+      const t = col.get(key);
+      if (t !== undefined) scores[i * m + t] = v;
+    }
+  });
+
+  const methods: TaskMethod[] = [];
+  if (input.methods !== undefined) {
+    if (!Array.isArray(input.methods) || input.methods.length === 0) issues.push({ field: "methods", message: "at least one method is required" });
+    else
+      input.methods.forEach((meth, i) => {
+        if (!(TASK_METHODS as readonly string[]).includes(meth))
+          issues.push({ field: `methods[${i}]`, message: `unknown method "${meth}" (known: ${TASK_METHODS.join(", ")})` });
+        else if (!methods.includes(meth)) methods.push(meth);
+      });
+  } else methods.push(...TASK_METHODS);
+
+  if (input.kemenyBudgetMs !== undefined && !(typeof input.kemenyBudgetMs === "number" && input.kemenyBudgetMs >= 0))
+    issues.push({ field: "kemenyBudgetMs", message: "must be a number >= 0" });
+
+  if (issues.length) throw new RankingInputError(issues);
+  const table = new Table({ systems: systems.map((s) => s.slug), tasks: taskSlugs, scores, higherIsBetter: higher, weights });
+  return { table, methods };
+}
+
+/** Rank a prepared Table by the given task-level methods. */
+export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], options: { kemenyBudgetMs?: number } = {}): RankResponse {
+  const outcomes: MethodOutcome[] = [];
+  let kemeny: RankResponse["kemeny"];
+  for (const method of methods) {
+    if (method === "kemeny") {
+      const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs });
+      const ranks = new Int32Array(table.n);
+      r.order.forEach((s, pos) => (ranks[s] = pos + 1));
+      outcomes.push({ method, ranks });
+      kemeny = { order: r.order.map((s) => table.systems[s]), agreement: r.agreement, exact: r.exact, upperBound: r.upperBound };
+    } else outcomes.push(outcomeFromScores(method, computeMethod(table, method as ScoreMethod)));
+  }
+  return buildResponse(table.systems, table.coverage, outcomes, condorcetWinnerIndex(table), kemeny);
+}
+
+/** The stateless ranking of API.md (`POST /api/v1/rank`). Synchronous. */
+export function rankTable(input: RankInput): RankResponse {
+  const { table, methods } = tableFromInput(input);
+  return rankPreparedTable(table, methods, { kemenyBudgetMs: input.kemenyBudgetMs });
+}

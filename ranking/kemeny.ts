@@ -1,0 +1,384 @@
+/**
+ * Exact Kemeny-Young consensus over a pairwise matrix M (RANKING.md): maximise
+ * A(pi) = sum over pairs with s above u of M(s,u).
+ *
+ * 1. Decompose: strongly connected components of the graph with an edge s -> u whenever
+ *    M(s,u) >= M(u,s) (ties give edges both ways). Between two components every pair is a
+ *    strict majority in the same direction, so stable-sorting any order by component never
+ *    loses agreement and strictly gains if it moves a pair: every optimal order lists the
+ *    components in condensation order, and each component can be solved alone.
+ * 2. Solve each component: dynamic programming over subsets up to DP_MAX systems; beyond,
+ *    a depth-first branch and bound over prefixes (memoised by prefix set) with the bound
+ *    "loss so far + fractional 3-cycle packing of the systems left", seeded by an insertion
+ *    local search. Past the time budget the best order found is returned with exact = false.
+ * Work is done in terms of loss(pi) = T - A(pi) with T = sum over pairs of max(M(s,u), M(u,s)):
+ * the sum of the margins of the majorities that pi reverses.
+ */
+import { tied } from "./ranks.ts";
+
+export interface KemenyResult {
+  /** System indices, best first. */
+  order: number[];
+  /** A(order). */
+  agreement: number;
+  /** True when order is proven optimal. */
+  exact: boolean;
+  /** Proven upper bound on the optimum (equals agreement when exact). */
+  upperBound: number;
+}
+
+export interface KemenyOptions {
+  /** Time budget for proofs, default 2000 ms. */
+  budgetMs?: number;
+  /** Clock, default performance.now / Date.now. */
+  now?: () => number;
+  /** Largest component solved by subset DP (default 20). */
+  dpMax?: number;
+}
+
+export const DEFAULT_KEMENY_BUDGET_MS = 2000;
+
+const defaultNow = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** margin d(s,u) = M(s,u) - M(u,s), zeroed when tied within tolerance. */
+function margin(M: Float64Array, n: number, s: number, u: number): number {
+  const a = M[s * n + u];
+  const b = M[u * n + s];
+  return tied(a, b) ? 0 : a - b;
+}
+
+/** A(order) = sum over pairs s above u of M(s,u). */
+export function kemenyAgreement(M: Float64Array, n: number, order: ArrayLike<number>): number {
+  let a = 0;
+  for (let i = 0; i < order.length; i++) {
+    const row = order[i] * n;
+    for (let j = i + 1; j < order.length; j++) a += M[row + order[j]];
+  }
+  return a;
+}
+
+/** Components of the ">= majority" graph in condensation order (first component beats all later ones). */
+export function majorityComponents(M: Float64Array, n: number): number[][] {
+  // Iterative Tarjan over the dense graph; emits components sinks-first.
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const comps: number[][] = [];
+  const next = new Int32Array(n);
+  let counter = 0;
+  const edge = (s: number, u: number) => s !== u && margin(M, n, s, u) >= 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue;
+    const call: number[] = [root];
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    next[root] = 0;
+    while (call.length) {
+      const v = call[call.length - 1];
+      if (next[v] < n) {
+        const u = next[v]++;
+        if (!edge(v, u)) continue;
+        if (index[u] < 0) {
+          index[u] = low[u] = counter++;
+          stack.push(u);
+          onStack[u] = 1;
+          next[u] = 0;
+          call.push(u);
+        } else if (onStack[u] && index[u] < low[v]) low[v] = index[u];
+        continue;
+      }
+      call.pop();
+      if (call.length) {
+        const p = call[call.length - 1];
+        if (low[v] < low[p]) low[p] = low[v];
+      }
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp.push(w);
+        } while (w !== v);
+        comp.sort((a, b) => a - b);
+        comps.push(comp);
+      }
+    }
+  }
+  return comps.reverse();
+}
+
+/** Sub-problem over k systems: D[i*k+j] = max(0, d(i,j)), the loss when j is placed above i. */
+interface Sub {
+  k: number;
+  W: Float64Array; // W[i*k+j] = M(s_i, s_j)
+  D: Float64Array;
+}
+
+function subProblem(M: Float64Array, n: number, members: number[]): Sub {
+  const k = members.length;
+  const W = new Float64Array(k * k);
+  const D = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      if (i === j) continue;
+      W[i * k + j] = M[members[i] * n + members[j]];
+      const d = margin(M, n, members[i], members[j]);
+      if (d > 0) D[i * k + j] = d;
+    }
+  return { k, W, D };
+}
+
+function orderLoss(sub: Sub, order: ArrayLike<number>): number {
+  const { k, D } = sub;
+  let loss = 0;
+  for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) loss += D[order[j] * k + order[i]];
+  return loss;
+}
+
+/** Exact subset DP: O(k 2^k) time, 2^k doubles of memory. Returns local indices best first. */
+export function kemenyDp(sub: { k: number; W: Float64Array }): number[] {
+  const { k, W } = sub;
+  const full = (1 << k) >>> 0;
+  const f = new Float64Array(full);
+  const last = new Uint8Array(full);
+  // stack[d] = column sums over the top d set bits of the current subset
+  const stack = new Float64Array((k + 1) * k);
+  for (let S = 1; S < full; S++) {
+    const p = 31 - Math.clz32(S & -S); // lowest set bit: bits above p are shared with S - 1's prefix
+    let above = 0;
+    for (let x = S >>> (p + 1); x; x &= x - 1) above++;
+    const src = above * k;
+    const dst = src + k;
+    const row = p * k;
+    for (let v = 0; v < k; v++) stack[dst + v] = stack[src + v] + W[row + v];
+    // f(S) = max over v in S of f(S \ v) + sum_{s in S \ v} M(s, v)
+    let best = -Infinity;
+    let arg = 0;
+    for (let x = S; x; x &= x - 1) {
+      const v = 31 - Math.clz32(x & -x);
+      const val = f[S ^ (1 << v)] + stack[dst + v];
+      if (val > best) {
+        best = val;
+        arg = v;
+      }
+    }
+    f[S] = best;
+    last[S] = arg;
+  }
+  const order: number[] = [];
+  for (let S = full - 1; S; S ^= 1 << last[S]) order.push(last[S]);
+  return order.reverse();
+}
+
+/** Insertion local search: move single systems to their best position until no move helps. */
+function localSearch(sub: Sub, start: number[], deadline: number, now: () => number): number[] {
+  const { k, D } = sub;
+  const order = start.slice();
+  let improved = true;
+  while (improved && now() < deadline) {
+    improved = false;
+    for (let i = 0; i < k; i++) {
+      const v = order[i];
+      // delta of moving v from position i to position j (loss change), scanning both ways
+      let bestDelta = -1e-12;
+      let bestJ = i;
+      let delta = 0;
+      for (let j = i - 1; j >= 0; j--) {
+        const u = order[j];
+        delta += D[u * k + v] - D[v * k + u]; // v jumps above u
+        if (delta < bestDelta) {
+          bestDelta = delta;
+          bestJ = j;
+        }
+      }
+      delta = 0;
+      for (let j = i + 1; j < k; j++) {
+        const u = order[j];
+        delta += D[v * k + u] - D[u * k + v]; // v drops below u
+        if (delta < bestDelta) {
+          bestDelta = delta;
+          bestJ = j;
+        }
+      }
+      if (bestJ !== i) {
+        order.splice(i, 1);
+        order.splice(bestJ, 0, v);
+        improved = true;
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Fractional packing of directed 3-cycles of the strict majority: y_c <= residual margins.
+ * Every order reverses at least one arc of each 3-cycle, so the loss within any set R is at
+ * least the sum of y_c over the packed cycles inside R.
+ */
+function cyclePacking(sub: Sub): { cycles: Int32Array; y: Float64Array; total: number } {
+  const { k, D } = sub;
+  const R = Float64Array.from(D);
+  const cyc: number[] = [];
+  const ys: number[] = [];
+  let total = 0;
+  if (k > 300) return { cycles: new Int32Array(0), y: new Float64Array(0), total: 0 };
+  for (let a = 0; a < k; a++)
+    for (let b = a + 1; b < k; b++)
+      for (let c = b + 1; c < k; c++) {
+        // two orientations: a->b->c->a (D[a][b]>0 means a beats b) or a->c->b->a
+        let y = Math.min(R[a * k + b], R[b * k + c], R[c * k + a]);
+        if (y > 0) {
+          R[a * k + b] -= y;
+          R[b * k + c] -= y;
+          R[c * k + a] -= y;
+          cyc.push(a, b, c);
+          ys.push(y);
+          total += y;
+        }
+        y = Math.min(R[a * k + c], R[c * k + b], R[b * k + a]);
+        if (y > 0) {
+          R[a * k + c] -= y;
+          R[c * k + b] -= y;
+          R[b * k + a] -= y;
+          cyc.push(a, b, c);
+          ys.push(y);
+          total += y;
+        }
+      }
+  return { cycles: Int32Array.from(cyc), y: Float64Array.from(ys), total };
+}
+
+class Timeout extends Error {}
+
+/** Branch and bound over prefixes. Returns the best order and whether the search finished. */
+function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: () => number): { order: number[]; exact: boolean; lowerBoundLoss: number } {
+  const { k, D } = sub;
+  const pack = cyclePacking(sub);
+  const vcycles: number[][] = Array.from({ length: k }, () => []);
+  for (let c = 0; c < pack.y.length; c++) for (let j = 0; j < 3; j++) vcycles[pack.cycles[3 * c + j]].push(c);
+
+  let bestOrder = incumbent.slice();
+  let bestLoss = orderLoss(sub, bestOrder);
+  const eps = 1e-9 * Math.max(1, bestLoss);
+  if (bestLoss - pack.total <= eps) return { order: bestOrder, exact: true, lowerBoundLoss: pack.total };
+
+  const inR = new Uint8Array(k).fill(1);
+  // inLoss[v] = sum over u still unplaced of D[u][v]: the loss of placing v above all of them
+  const inLoss = new Float64Array(k);
+  for (let v = 0; v < k; v++) for (let u = 0; u < k; u++) inLoss[v] += D[u * k + v];
+  let cycLB = pack.total;
+  const prefix: number[] = [];
+  const words = Math.ceil(k / 16);
+  const bits = new Uint16Array(words);
+  const memo = new Map<string, number>();
+  const MEMO_MAX = 2_000_000;
+  let nodes = 0;
+  const rank = new Int32Array(k);
+  incumbent.forEach((v, i) => (rank[v] = i));
+
+  const removeCycles = (v: number): number => {
+    let sub = 0;
+    for (const c of vcycles[v]) {
+      const a = pack.cycles[3 * c];
+      const b = pack.cycles[3 * c + 1];
+      const d = pack.cycles[3 * c + 2];
+      if (inR[a] && inR[b] && inR[d]) sub += pack.y[c];
+    }
+    return sub;
+  };
+
+  const dfs = (loss: number, depth: number, lastV: number): void => {
+    if ((++nodes & 1023) === 0 && now() > deadline) throw new Timeout();
+    if (depth === k) {
+      if (loss < bestLoss - eps) {
+        bestLoss = loss;
+        bestOrder = prefix.slice();
+      }
+      return;
+    }
+    // candidates: unplaced v, not strictly beaten by the previous system (else swapping them helps)
+    const cand: number[] = [];
+    for (let v = 0; v < k; v++) if (inR[v] && (lastV < 0 || D[v * k + lastV] === 0)) cand.push(v);
+    cand.sort((a, b) => inLoss[a] - inLoss[b] || rank[a] - rank[b]);
+    for (const v of cand) {
+      const inc = inLoss[v];
+      const cycV = removeCycles(v);
+      if (loss + inc + cycLB - cycV >= bestLoss - eps) continue;
+      inR[v] = 0;
+      bits[v >> 4] |= 1 << (v & 15);
+      const key = String.fromCharCode(...bits);
+      const seen = memo.get(key);
+      const newLoss = loss + inc;
+      if (seen === undefined || newLoss < seen - eps) {
+        if (seen !== undefined || memo.size < MEMO_MAX) memo.set(key, newLoss);
+        for (let u = 0; u < k; u++) if (inR[u]) inLoss[u] -= D[v * k + u];
+        cycLB -= cycV;
+        prefix.push(v);
+        try {
+          dfs(newLoss, depth + 1, v);
+        } finally {
+          prefix.pop();
+          cycLB += cycV;
+          for (let u = 0; u < k; u++) if (inR[u]) inLoss[u] += D[v * k + u];
+        }
+      }
+      inR[v] = 1;
+      bits[v >> 4] &= ~(1 << (v & 15));
+    }
+  };
+  try {
+    dfs(0, 0, -1);
+    return { order: bestOrder, exact: true, lowerBoundLoss: bestLoss };
+  } catch (e) {
+    if (!(e instanceof Timeout)) throw e;
+    return { order: bestOrder, exact: false, lowerBoundLoss: pack.total };
+  }
+}
+
+/** Seed order: by net pairwise margin (Borda over M), best first. */
+function seedOrder(sub: Sub): number[] {
+  const { k, D } = sub;
+  const net = new Float64Array(k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) net[i] += D[i * k + j] - D[j * k + i];
+  return Array.from({ length: k }, (_, i) => i).sort((a, b) => net[b] - net[a] || a - b);
+}
+
+function solveComponent(
+  sub: Sub,
+  deadline: number,
+  now: () => number,
+  dpMax: number,
+): { order: number[]; exact: boolean; lossLB: number } {
+  const { k } = sub;
+  if (k === 1) return { order: [0], exact: true, lossLB: 0 };
+  if (k <= dpMax) {
+    const order = kemenyDp(sub);
+    return { order, exact: true, lossLB: orderLoss(sub, order) };
+  }
+  const seeded = localSearch(sub, seedOrder(sub), deadline, now);
+  const bb = branchAndBound(sub, seeded, deadline, now);
+  return { order: bb.order, exact: bb.exact, lossLB: bb.lowerBoundLoss };
+}
+
+export function solveKemeny(M: Float64Array, n: number, options: KemenyOptions = {}): KemenyResult {
+  const now = options.now ?? defaultNow;
+  const deadline = now() + (options.budgetMs ?? DEFAULT_KEMENY_BUDGET_MS);
+  const dpMax = Math.min(options.dpMax ?? 20, 24);
+  let trivial = 0;
+  for (let s = 0; s < n; s++) for (let u = s + 1; u < n; u++) trivial += Math.max(M[s * n + u], M[u * n + s]);
+  const order: number[] = [];
+  let exact = true;
+  let lossLB = 0;
+  for (const comp of majorityComponents(M, n)) {
+    const sub = subProblem(M, n, comp);
+    const r = solveComponent(sub, deadline, now, dpMax);
+    exact &&= r.exact;
+    lossLB += r.lossLB;
+    for (const i of r.order) order.push(comp[i]);
+  }
+  const agreement = kemenyAgreement(M, n, order);
+  return { order, agreement, exact, upperBound: exact ? agreement : Math.max(agreement, trivial - lossLB) };
+}

@@ -1,0 +1,174 @@
+/**
+ * Internal form built for speed: systems x tasks scores as a row-major Float64Array (NaN for
+ * missing), directions and weights as arrays. Per-task orderings (average ranks) and the
+ * pairwise matrix M are computed lazily, once, and shared by every method that needs them.
+ */
+import { tied } from "./ranks.ts";
+
+export interface TableSpec {
+  systems: string[];
+  tasks: string[];
+  /** n x m row-major: scores[s * m + t]; NaN = missing. */
+  scores: Float64Array;
+  /** 1 = higher is better (default), 0 = lower is better. */
+  higherIsBetter?: ArrayLike<number | boolean>;
+  /** Positive weights (default 1). */
+  weights?: ArrayLike<number>;
+}
+
+export class Table {
+  readonly systems: string[];
+  readonly tasks: string[];
+  readonly n: number;
+  readonly m: number;
+  readonly scores: Float64Array;
+  readonly sign: Float64Array;
+  readonly weights: Float64Array;
+  private _oriented?: Float64Array;
+  private _ranks?: TaskRanks;
+  private _pairwise?: Float64Array;
+  private _coverage?: Int32Array;
+
+  constructor(spec: TableSpec) {
+    this.systems = spec.systems;
+    this.tasks = spec.tasks;
+    this.n = spec.systems.length;
+    this.m = spec.tasks.length;
+    if (spec.scores.length !== this.n * this.m) throw new Error("scores must have systems.length * tasks.length entries");
+    this.scores = spec.scores;
+    this.sign = new Float64Array(this.m).fill(1);
+    this.weights = new Float64Array(this.m).fill(1);
+    for (let t = 0; t < this.m; t++) {
+      if (spec.higherIsBetter && !spec.higherIsBetter[t]) this.sign[t] = -1;
+      if (spec.weights) this.weights[t] = spec.weights[t];
+    }
+  }
+
+  /** Task-major oriented scores: oriented[t * n + s] = sign_t * x[s][t] (+0), higher is better; NaN missing. */
+  get oriented(): Float64Array {
+    if (!this._oriented) {
+      const { n, m, scores, sign } = this;
+      const o = new Float64Array(n * m);
+      for (let s = 0; s < n; s++) for (let t = 0; t < m; t++) o[t * n + s] = sign[t] * scores[s * m + t] + 0;
+      this._oriented = o;
+    }
+    return this._oriented;
+  }
+
+  /** Per-task average ranks among the scored systems (1 = best, ties averaged). */
+  get ranks(): TaskRanks {
+    return (this._ranks ??= computeTaskRanks(this.oriented, this.n, this.m));
+  }
+
+  /** Number of scored tasks per system. */
+  get coverage(): Int32Array {
+    if (!this._coverage) {
+      const c = new Int32Array(this.n);
+      for (let s = 0; s < this.n; s++) for (let t = 0; t < this.m; t++) if (!Number.isNaN(this.scores[s * this.m + t])) c[s]++;
+      this._coverage = c;
+    }
+    return this._coverage;
+  }
+
+  /**
+   * Pairwise matrix M (n x n row-major): M[s * n + u] = sum over tasks where both are scored of
+   * w_t * ([s beats u] + 0.5 [tie]). O(n^2 * m), computed once.
+   */
+  get pairwise(): Float64Array {
+    return (this._pairwise ??= computePairwise(this.oriented, this.weights, this.n, this.m));
+  }
+}
+
+export function buildTable(spec: TableSpec): Table {
+  return new Table(spec);
+}
+
+export interface TaskRanks {
+  /** avgRank[t * n + s]; NaN when s is not scored on t. */
+  avgRank: Float64Array;
+  /** Number of scored systems per task. */
+  count: Int32Array;
+}
+
+function lowerBound(a: Float64Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function upperBound(a: Float64Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sort each task column once (typed sort), then place every system by binary search. */
+export function computeTaskRanks(oriented: Float64Array, n: number, m: number): TaskRanks {
+  const avgRank = new Float64Array(n * m);
+  const count = new Int32Array(m);
+  const buf = new Float64Array(n);
+  for (let t = 0; t < m; t++) {
+    const base = t * n;
+    let c = 0;
+    for (let s = 0; s < n; s++) {
+      const v = oriented[base + s];
+      if (v === v) buf[c++] = v;
+    }
+    count[t] = c;
+    const sorted = buf.subarray(0, c).sort();
+    for (let s = 0; s < n; s++) {
+      const v = oriented[base + s];
+      if (v !== v) {
+        avgRank[base + s] = NaN;
+        continue;
+      }
+      const lo = lowerBound(sorted, c, v);
+      const hi = upperBound(sorted, c, v);
+      // above = c - hi systems are better; the hi - lo tied ones share ranks above+1 .. above+(hi-lo)
+      avgRank[base + s] = c - hi + (hi - lo + 1) / 2;
+    }
+  }
+  return { avgRank, count };
+}
+
+export function computePairwise(oriented: Float64Array, weights: Float64Array, n: number, m: number): Float64Array {
+  const M = new Float64Array(n * n);
+  for (let t = 0; t < m; t++) {
+    const base = t * n;
+    const w = weights[t];
+    const half = w / 2;
+    for (let s = 0; s < n; s++) {
+      const a = oriented[base + s];
+      if (a !== a) continue;
+      const row = s * n;
+      for (let u = s + 1; u < n; u++) {
+        const b = oriented[base + u];
+        if (b !== b) continue;
+        if (a > b) M[row + u] += w;
+        else if (a < b) M[u * n + s] += w;
+        else {
+          M[row + u] += half;
+          M[u * n + s] += half;
+        }
+      }
+    }
+  }
+  return M;
+}
+
+/** Margin relation with the aggregate tolerance: 1 if M(s,u) > M(u,s), 0 if tied, -1 otherwise. */
+export function pairwiseOutcome(M: Float64Array, n: number, s: number, u: number): number {
+  const a = M[s * n + u];
+  const b = M[u * n + s];
+  if (tied(a, b)) return 0;
+  return a > b ? 1 : -1;
+}

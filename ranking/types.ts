@@ -1,0 +1,83 @@
+/** Public types and constants of the ranking module (see ../shared/RANKING.md). */
+
+export const TASK_METHODS = [
+  "mean",
+  "mean-minmax",
+  "mean-zscore",
+  "winrate",
+  "plurality",
+  "dowdall",
+  "borda",
+  "copeland",
+  "minimax",
+  "kemeny",
+] as const;
+export type TaskMethod = (typeof TASK_METHODS)[number];
+
+export const INSTANCE_METHODS = ["mean", "borda", "borda2"] as const;
+export type InstanceMethod = (typeof INSTANCE_METHODS)[number];
+
+export interface RankTask {
+  slug: string;
+  higherIsBetter?: boolean;
+  weight?: number;
+}
+export interface RankSystemInput {
+  slug: string;
+  scores: Record<string, number | null | undefined>;
+}
+export interface RankInput {
+  tasks?: RankTask[];
+  systems: RankSystemInput[];
+  methods?: TaskMethod[];
+  kemenyBudgetMs?: number;
+}
+
+/** `score` is absent for kemeny (rank only) and for a system the method cannot score (e.g. `mean` with no scores). */
+export interface MethodCell {
+  score?: number;
+  rank: number;
+}
+export interface RankedSystem {
+  slug: string;
+  coverage: number;
+  results: Record<string, MethodCell>;
+}
+export interface KemenySummary {
+  order: string[];
+  agreement: number;
+  exact: boolean;
+  upperBound: number;
+}
+export interface RankResponse {
+  methods: string[];
+  /** Sorted by the first method's rank (ties: input order). */
+  systems: RankedSystem[];
+  /** Present iff kemeny was requested. */
+  kemeny?: KemenySummary;
+  agreement: {
+    /**
+     * Kendall tau-b for every ordered pair of distinct requested methods (symmetric).
+     * `null` when undefined: one of the two rankings puts every system in a single tie
+     * (or there are fewer than two systems).
+     */
+    kendallTau: Record<string, Record<string, number | null>>;
+    /** The system that strictly beats every other one in the pairwise matrix M, else null. */
+    condorcetWinner: string | null;
+  };
+}
+
+export interface InputIssue {
+  field: string;
+  message: string;
+}
+
+/** Thrown for tables that are well-typed but semantically invalid. */
+export class RankingInputError extends Error {
+  readonly details: InputIssue[];
+  constructor(details: InputIssue[]) {
+    super(details.map((d) => `${d.field}: ${d.message}`).join("; "));
+    this.name = "RankingInputError";
+    this.details = details;
+  }
+}
