@@ -155,7 +155,7 @@ function minimax(table: Table): Float64Array {
       const d = M[u * n + s] - M[s * n + u];
       if (d > worst) worst = d;
     }
-    out[s] = -worst;
+    out[s] = 0 - worst; // never -0
   }
   return out;
 }
