@@ -1,0 +1,164 @@
+/** `podium rank FILE.csv ...`: rank a wide CSV by every method, side by side, with the ranking module (no server). */
+import { readFileSync } from "node:fs";
+import { rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
+import { CsvError, parseWideCsv } from "./csv.ts";
+
+const USAGE = `usage: podium rank FILE.csv [--methods m1,m2] [--lower-is-better t1,t2] [--weights t=2,u=0.5]
+                  [--format table|json|csv] [--kemeny-budget-ms N]
+methods: ${TASK_METHODS.join(", ")} (default: all)
+`;
+
+class UsageError extends Error {}
+
+interface RankArgs {
+  file: string;
+  methods?: TaskMethod[];
+  lower: string[];
+  weights: Map<string, number>;
+  format: "table" | "json" | "csv";
+  budget?: number;
+}
+
+const list = (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean);
+
+function parseArgs(args: string[]): RankArgs | "help" {
+  const out: RankArgs = { file: "", lower: [], weights: new Map(), format: "table" };
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    if (arg === "-h" || arg === "--help") return "help";
+    if (!arg.startsWith("--")) {
+      files.push(arg);
+      continue;
+    }
+    let value: string | undefined;
+    const eq = arg.indexOf("=");
+    if (eq >= 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    const need = (): string => {
+      if (value !== undefined) return value;
+      if (i + 1 >= args.length) throw new UsageError(`${arg} needs a value`);
+      return args[++i];
+    };
+    switch (arg) {
+      case "--methods": {
+        const ms = list(need());
+        const unknown = ms.filter((m) => !(TASK_METHODS as readonly string[]).includes(m));
+        if (unknown.length || !ms.length) throw new UsageError(`unknown method(s) ${unknown.join(", ") || "(none given)"}; known: ${TASK_METHODS.join(", ")}`);
+        out.methods = ms as TaskMethod[];
+        break;
+      }
+      case "--lower-is-better":
+        out.lower.push(...list(need()));
+        break;
+      case "--weights":
+        for (const pair of list(need())) {
+          const [t, w] = pair.split("=");
+          const x = Number(w);
+          if (!t || w === undefined || !Number.isFinite(x) || x <= 0) throw new UsageError(`bad weight "${pair}": expected task=number with number > 0`);
+          out.weights.set(t, x);
+        }
+        break;
+      case "--format": {
+        const f = need();
+        if (f !== "table" && f !== "json" && f !== "csv") throw new UsageError(`--format must be table, json or csv (got "${f}")`);
+        out.format = f;
+        break;
+      }
+      case "--kemeny-budget-ms": {
+        const v = need();
+        const x = Number(v);
+        if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`--kemeny-budget-ms must be a number >= 0 (got "${v}")`);
+        out.budget = x;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length ? "give exactly one CSV file" : "missing FILE.csv");
+  out.file = files[0];
+  return out;
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function fmt(x: number | undefined): string {
+  if (x === undefined) return "";
+  return Number.isInteger(x) ? String(x) : x.toFixed(4).replace(/0+$/, "");
+}
+
+function renderTable(r: RankResponse): string {
+  const head = ["system", "cov", ...r.methods];
+  const rows = r.systems.map((s) => [s.slug, String(s.coverage), ...r.methods.map((m) => String(s.results[m].rank))]);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ").trimEnd();
+  const out = [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+  out.push("");
+  if (r.kemeny) {
+    const k = r.kemeny;
+    out.push(`kemeny: agreement ${fmt(k.agreement)}, ${k.exact ? "proven optimal" : `not proven (upper bound ${fmt(k.upperBound)})`}`);
+  }
+  out.push(`condorcet winner: ${r.agreement.condorcetWinner ?? "none"}`);
+  if (r.methods.length > 1) {
+    const first = r.methods[0];
+    const taus = r.methods.slice(1).map((m) => `${m} ${r.agreement.kendallTau[first][m]?.toFixed(3) ?? "n/a"}`);
+    out.push(`kendall tau-b vs ${first}: ${taus.join(", ")}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+function renderCsv(r: RankResponse): string {
+  const head = ["system", "coverage"];
+  for (const m of r.methods) head.push(...(m === "kemeny" ? [`${m}_rank`] : [`${m}_rank`, `${m}_score`]));
+  const lines = [head.join(",")];
+  for (const s of r.systems) {
+    const cells = [csvField(s.slug), String(s.coverage)];
+    for (const m of r.methods) {
+      const c = s.results[m];
+      cells.push(String(c.rank));
+      if (m !== "kemeny") cells.push(c.score === undefined ? "" : String(c.score));
+    }
+    lines.push(cells.join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function runRank(args: string[]): Promise<number> {
+  const fail = (msg: string): number => {
+    process.stderr.write(`podium rank: ${msg}\n`);
+    return 2;
+  };
+  try {
+    const parsed = parseArgs(args);
+    if (parsed === "help") {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    let text: string;
+    try {
+      text = readFileSync(parsed.file, "utf8");
+    } catch (e) {
+      return fail(`cannot read ${parsed.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const wide = parseWideCsv(text);
+    const known = new Set(wide.tasks);
+    const unknown = [...parsed.lower, ...parsed.weights.keys()].filter((t) => !known.has(t));
+    if (unknown.length) return fail(`unknown task(s) ${[...new Set(unknown)].join(", ")}; the CSV has: ${wide.tasks.join(", ")}`);
+    const response = rankTable({
+      tasks: wide.tasks.map((slug) => ({ slug, higherIsBetter: !parsed.lower.includes(slug), weight: parsed.weights.get(slug) ?? 1 })),
+      systems: wide.systems.map((s) => ({ slug: s.name, scores: s.scores })),
+      methods: parsed.methods,
+      kemenyBudgetMs: parsed.budget,
+    });
+    const render = { table: renderTable, json: (r: RankResponse) => JSON.stringify(r, null, 2) + "\n", csv: renderCsv }[parsed.format];
+    process.stdout.write(render(response));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) return fail(`${e.message}\n\n${USAGE}`);
+    if (e instanceof CsvError) return fail(`bad CSV: ${e.message}`);
+    if (e instanceof RankingInputError) return fail(`bad table: ${e.message}`);
+    throw e;
+  }
+}
