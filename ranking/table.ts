@@ -90,51 +90,90 @@ export interface TaskRanks {
   count: Int32Array;
 }
 
-function lowerBound(a: Float64Array, len: number, v: number): number {
-  let lo = 0;
-  let hi = len;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
+// Order-preserving unsigned keys of doubles, read through a 32-bit view (either endianness).
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+/**
+ * Ascending LSD radix sort (8-bit digits, passes where every key shares the digit skipped) of
+ * the systems scored on one task column; returns the count, sorted indices in `out`.
+ * Faster than Float64Array.prototype.sort and yields the indices, not just the values.
+ */
+function radixSortColumn(oriented: Float64Array, base: number, n: number, ws: RadixWorkspace): number {
+  const { keyHi, keyLo, hist } = ws;
+  let src = ws.a;
+  let dst = ws.b;
+  let c = 0;
+  for (let s = 0; s < n; s++) {
+    const v = oriented[base + s];
+    if (v !== v) continue;
+    f64[0] = v;
+    let hi = u32[HI];
+    let lo = u32[LO];
+    if (hi & 0x80000000) {
+      hi = ~hi >>> 0;
+      lo = ~lo >>> 0;
+    } else hi = (hi | 0x80000000) >>> 0;
+    keyHi[s] = hi;
+    keyLo[s] = lo;
+    src[c++] = s;
   }
-  return lo;
-}
-function upperBound(a: Float64Array, len: number, v: number): number {
-  let lo = 0;
-  let hi = len;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
+  for (let pass = 0; pass < 8; pass++) {
+    const keys = pass < 4 ? keyLo : keyHi;
+    const shift = (pass & 3) * 8;
+    hist.fill(0);
+    for (let i = 0; i < c; i++) hist[(keys[src[i]] >>> shift) & 255]++;
+    let d = 0;
+    while (hist[d] === 0) d++;
+    if (hist[d] === c) continue;
+    let sum = 0;
+    for (d = 0; d < 256; d++) {
+      const h = hist[d];
+      hist[d] = sum;
+      sum += h;
+    }
+    for (let i = 0; i < c; i++) {
+      const x = src[i];
+      dst[hist[(keys[x] >>> shift) & 255]++] = x;
+    }
+    const tmp = src;
+    src = dst;
+    dst = tmp;
   }
-  return lo;
+  ws.sorted = src;
+  return c;
 }
 
-/** Sort each task column once (typed sort), then place every system by binary search. */
+interface RadixWorkspace {
+  keyHi: Uint32Array;
+  keyLo: Uint32Array;
+  hist: Int32Array;
+  a: Int32Array;
+  b: Int32Array;
+  sorted: Int32Array;
+}
+
+/** Per task: radix-sort the scored systems once, then one pass over tie groups gives average ranks. */
 export function computeTaskRanks(oriented: Float64Array, n: number, m: number): TaskRanks {
-  const avgRank = new Float64Array(n * m);
+  const avgRank = new Float64Array(n * m).fill(NaN);
   const count = new Int32Array(m);
-  const buf = new Float64Array(n);
+  const a = new Int32Array(n);
+  const ws: RadixWorkspace = { keyHi: new Uint32Array(n), keyLo: new Uint32Array(n), hist: new Int32Array(256), a, b: new Int32Array(n), sorted: a };
   for (let t = 0; t < m; t++) {
     const base = t * n;
-    let c = 0;
-    for (let s = 0; s < n; s++) {
-      const v = oriented[base + s];
-      if (v === v) buf[c++] = v;
-    }
+    const c = radixSortColumn(oriented, base, n, ws);
     count[t] = c;
-    const sorted = buf.subarray(0, c).sort();
-    for (let s = 0; s < n; s++) {
-      const v = oriented[base + s];
-      if (v !== v) {
-        avgRank[base + s] = NaN;
-        continue;
-      }
-      const lo = lowerBound(sorted, c, v);
-      const hi = upperBound(sorted, c, v);
-      // above = c - hi systems are better; the hi - lo tied ones share ranks above+1 .. above+(hi-lo)
-      avgRank[base + s] = c - hi + (hi - lo + 1) / 2;
+    const idx = ws.sorted;
+    // ascending: the group [lo, hi) of equal values has c - hi systems above it
+    for (let hi = c; hi > 0; ) {
+      let lo = hi - 1;
+      const v = oriented[base + idx[lo]];
+      while (lo > 0 && oriented[base + idx[lo - 1]] === v) lo--;
+      const r = c - hi + (hi - lo + 1) / 2;
+      for (let p = lo; p < hi; p++) avgRank[base + idx[p]] = r;
+      hi = lo;
     }
   }
   return { avgRank, count };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addBordaPoints } from "../../ranking/methods.ts";
-import { rankTable, tableFromInput, TASK_METHODS, type RankResponse } from "../../ranking/index.ts";
+import { computeTaskRanks, rankTable, tableFromInput, TASK_METHODS, type RankResponse } from "../../ranking/index.ts";
 import { genTable, permutation, toInput, type GenTable } from "./arbitraries.ts";
 
 const RANK_BASED = TASK_METHODS.filter((m) => !m.startsWith("mean") && m !== "kemeny");
@@ -99,6 +99,28 @@ describe("properties", () => {
           }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("per-task average ranks (radix sort)", () => {
+  it("match a naive count on arbitrary doubles (negative, -0, huge, missing)", () => {
+    const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1, -1, 1e-300, -1e300, NaN));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), (col) => {
+        const n = col.length;
+        const oriented = Float64Array.from(col, (v) => v + 0);
+        const { avgRank, count } = computeTaskRanks(oriented, n, 1);
+        const present = col.filter((v) => !Number.isNaN(v));
+        expect(count[0]).toBe(present.length);
+        col.forEach((v, s) => {
+          if (Number.isNaN(v)) return expect(avgRank[s]).toBeNaN();
+          const above = present.filter((u) => u > v).length;
+          const same = present.filter((u) => u === v).length;
+          expect(avgRank[s]).toBe(above + (same + 1) / 2);
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 });

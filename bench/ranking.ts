@@ -1,0 +1,81 @@
+/** Ranking benches: task-level methods at 1,000 x 100 against a sort-only baseline; Kemeny time to proof. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseWideCsv } from "../cli/csv.ts";
+import { computeMethod, solveKemeny, Table, tableFromInput, type ScoreMethod } from "../ranking/index.ts";
+import { ms, now, printTable, rng, timeMedian } from "./util.ts";
+
+const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/data");
+
+function randomScores(n: number, m: number, noise: number, seed: number): Float64Array {
+  const r = rng(seed);
+  const quality = Array.from({ length: n }, () => r());
+  const scores = new Float64Array(n * m);
+  for (let s = 0; s < n; s++) for (let t = 0; t < m; t++) scores[s * m + t] = Math.round((quality[s] + noise * (r() - 0.5)) * 1000) / 10;
+  return scores;
+}
+
+function methodsBench(): void {
+  const n = 1000;
+  const m = 100;
+  const scores = randomScores(n, m, 0.5, 42);
+  const systems = Array.from({ length: n }, (_, i) => `s${i}`);
+  const tasks = Array.from({ length: m }, (_, i) => `t${i}`);
+  const fresh = () => new Table({ systems, tasks, scores });
+
+  const column = new Float64Array(n);
+  const baseline = timeMedian(() => {
+    for (let t = 0; t < m; t++) {
+      for (let s = 0; s < n; s++) column[s] = scores[s * m + t];
+      column.sort();
+    }
+  });
+  const rows: (string | number)[][] = [["method", "median", "/ baseline"], ["baseline: sort each task column", ms(baseline), "1.00x"]];
+  for (const method of ["borda", "mean", "winrate", "dowdall", "copeland"] as ScoreMethod[]) {
+    const runs = method === "copeland" ? 5 : 15;
+    const t = timeMedian(() => computeMethod(fresh(), method), runs, 2);
+    rows.push([`${method} (fresh table${method === "mean" ? "" : method === "copeland" ? ", builds M" : ", builds per-task ranks"})`, ms(t), `${(t / baseline).toFixed(2)}x`]);
+  }
+  console.log(`\nTask-level methods, ${n} systems x ${m} tasks (target: borda within 2x of the baseline)`);
+  printTable(rows);
+}
+
+function kemenyRow(label: string, table: Table, budgetMs: number): (string | number)[] {
+  const t0 = now();
+  const M = table.pairwise;
+  const t1 = now();
+  const r = solveKemeny(M, table.n, { budgetMs });
+  const t2 = now();
+  const gap = r.upperBound - r.agreement;
+  return [label, table.n, ms(t1 - t0), ms(t2 - t1), r.exact ? "proven" : `gap ${gap.toFixed(1)} (${((100 * gap) / r.upperBound).toFixed(3)}%)`];
+}
+
+function kemenyBench(): void {
+  const budget = 2000;
+  const rows: (string | number)[][] = [["table", "systems", "build M", "solve", "result"]];
+  if (existsSync(dataDir)) {
+    for (const file of ["glue.csv", "superglue.csv", "xtreme.csv", "value.csv", "xtreme_missing.csv"]) {
+      const w = parseWideCsv(readFileSync(path.join(dataDir, file), "utf8"));
+      const { table } = tableFromInput({ systems: w.systems.map((s) => ({ slug: s.name, scores: s.scores })) });
+      rows.push(kemenyRow(file, table, budget));
+    }
+  } else console.log(`\n[skip] Kemeny on shared tables: ${dataDir} not found`);
+  for (const n of [20, 40, 80])
+    for (const noise of [0.5, 1.5]) {
+      const m = 10;
+      const table = new Table({
+        systems: Array.from({ length: n }, (_, i) => `s${i}`),
+        tasks: Array.from({ length: m }, (_, i) => `t${i}`),
+        scores: randomScores(n, m, noise, 1000 + n),
+      });
+      rows.push(kemenyRow(`random n=${n}, 10 tasks, noise ${noise}`, table, budget));
+    }
+  console.log(`\nKemeny: time to proof (budget ${budget} ms; past it: gap = upperBound - agreement)`);
+  printTable(rows);
+}
+
+export function runRankingBenches(): void {
+  methodsBench();
+  kemenyBench();
+}
