@@ -225,28 +225,22 @@ function cyclePacking(sub: Sub): { cycles: Int32Array; y: Float64Array; total: n
   const ys: number[] = [];
   let total = 0;
   if (k > 300) return { cycles: new Int32Array(0), y: new Float64Array(0), total: 0 };
+  /** Pack as much of the directed cycle p -> q -> r -> p as the residual margins allow. */
+  const take = (p: number, q: number, r: number, a: number, b: number, c: number) => {
+    const y = Math.min(R[p * k + q], R[q * k + r], R[r * k + p]);
+    if (y <= 0) return;
+    R[p * k + q] -= y;
+    R[q * k + r] -= y;
+    R[r * k + p] -= y;
+    cyc.push(p, q, r);
+    ys.push(y);
+    total += y;
+  };
   for (let a = 0; a < k; a++)
     for (let b = a + 1; b < k; b++)
       for (let c = b + 1; c < k; c++) {
-        // two orientations: a->b->c->a (D[a][b]>0 means a beats b) or a->c->b->a
-        let y = Math.min(R[a * k + b], R[b * k + c], R[c * k + a]);
-        if (y > 0) {
-          R[a * k + b] -= y;
-          R[b * k + c] -= y;
-          R[c * k + a] -= y;
-          cyc.push(a, b, c);
-          ys.push(y);
-          total += y;
-        }
-        y = Math.min(R[a * k + c], R[c * k + b], R[b * k + a]);
-        if (y > 0) {
-          R[a * k + c] -= y;
-          R[c * k + b] -= y;
-          R[b * k + a] -= y;
-          cyc.push(a, b, c);
-          ys.push(y);
-          total += y;
-        }
+        take(a, b, c);
+        take(a, c, b);
       }
   return { cycles: Int32Array.from(cyc), y: Float64Array.from(ys), total };
 }
