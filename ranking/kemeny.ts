@@ -226,7 +226,7 @@ function cyclePacking(sub: Sub): { cycles: Int32Array; y: Float64Array; total: n
   let total = 0;
   if (k > 300) return { cycles: new Int32Array(0), y: new Float64Array(0), total: 0 };
   /** Pack as much of the directed cycle p -> q -> r -> p as the residual margins allow. */
-  const take = (p: number, q: number, r: number, a: number, b: number, c: number) => {
+  const take = (p: number, q: number, r: number) => {
     const y = Math.min(R[p * k + q], R[q * k + r], R[r * k + p]);
     if (y <= 0) return;
     R[p * k + q] -= y;
