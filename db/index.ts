@@ -1,0 +1,15 @@
+/** The db/ public surface: the only module tree that imports drizzle or a driver. */
+import type { Db } from "./client.ts";
+
+export { openDatabase, databaseFromPglite, databaseFromUrl, type Database, type Db, type BackendKind, type DatabaseConfig } from "./client.ts";
+export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
+export { acquireDirLock, DataDirLockedError, type DirLock } from "./lock.ts";
+export { isUniqueViolation, constraintOf, sqlStateOf } from "./errors.ts";
+export * from "./repository/benchmarks.ts";
+export * from "./repository/submissions.ts";
+export * from "./repository/tokens.ts";
+
+/** Run `fn` in one transaction (rolled back if it throws). Nested calls use savepoints. */
+export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => fn(tx as unknown as Db));
+}

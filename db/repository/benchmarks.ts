@@ -1,0 +1,186 @@
+/** Benchmarks, tasks, revisions and the leaderboard-facing score snapshot. */
+import { asc, eq, sql } from "drizzle-orm";
+import { query, type Db } from "../client.ts";
+import { benchmarks, tasks } from "../schema.ts";
+import { fromJson, toIso } from "./util.ts";
+
+export interface TaskRecord {
+  id: number;
+  slug: string;
+  name: string;
+  metric: string | null;
+  higherIsBetter: boolean;
+  weight: number;
+  group: string | null;
+  position: number;
+}
+
+export interface BenchmarkRecord {
+  id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  revision: number;
+  createdAt: string;
+}
+
+export interface BenchmarkWithTasks extends BenchmarkRecord {
+  tasks: TaskRecord[];
+}
+
+export interface NewTask {
+  slug: string;
+  name: string;
+  metric?: string | null;
+  higherIsBetter?: boolean;
+  weight?: number;
+  group?: string | null;
+}
+
+export interface NewBenchmark {
+  slug: string;
+  name: string;
+  description?: string | null;
+  tasks: NewTask[];
+}
+
+const benchmarkColumns = {
+  id: benchmarks.id,
+  slug: benchmarks.slug,
+  name: benchmarks.name,
+  description: benchmarks.description,
+  revision: benchmarks.revision,
+  createdAt: benchmarks.createdAt,
+};
+
+const taskColumns = {
+  id: tasks.id,
+  slug: tasks.slug,
+  name: tasks.name,
+  metric: tasks.metric,
+  higherIsBetter: tasks.higherIsBetter,
+  weight: tasks.weight,
+  group: tasks.group,
+  position: tasks.position,
+};
+
+function toBenchmark(row: { createdAt: Date | string } & Omit<BenchmarkRecord, "createdAt">): BenchmarkRecord {
+  return { ...row, createdAt: toIso(row.createdAt) };
+}
+
+/** Insert a benchmark and its tasks (one statement each). Throws a unique violation on a taken slug. */
+export async function insertBenchmark(db: Db, input: NewBenchmark): Promise<BenchmarkWithTasks> {
+  const [row] = await db
+    .insert(benchmarks)
+    .values({ slug: input.slug, name: input.name, description: input.description ?? null })
+    .returning(benchmarkColumns);
+  const taskRows = input.tasks.length
+    ? await db
+        .insert(tasks)
+        .values(
+          input.tasks.map((t, position) => ({
+            benchmarkId: row.id,
+            slug: t.slug,
+            name: t.name,
+            metric: t.metric ?? null,
+            higherIsBetter: t.higherIsBetter ?? true,
+            weight: t.weight ?? 1,
+            group: t.group ?? null,
+            position,
+          })),
+        )
+        .returning(taskColumns)
+    : [];
+  taskRows.sort((a, b) => a.position - b.position);
+  return { ...toBenchmark(row), tasks: taskRows };
+}
+
+export async function listBenchmarks(db: Db): Promise<BenchmarkRecord[]> {
+  const rows = await db.select(benchmarkColumns).from(benchmarks).orderBy(asc(benchmarks.slug));
+  return rows.map(toBenchmark);
+}
+
+export async function getBenchmarkBySlug(db: Db, slug: string): Promise<BenchmarkRecord | null> {
+  const [row] = await db.select(benchmarkColumns).from(benchmarks).where(eq(benchmarks.slug, slug)).limit(1);
+  return row ? toBenchmark(row) : null;
+}
+
+/** Tasks of a benchmark ordered by position. */
+export async function listTasks(db: Db, benchmarkId: number): Promise<TaskRecord[]> {
+  return db.select(taskColumns).from(tasks).where(eq(tasks.benchmarkId, benchmarkId)).orderBy(asc(tasks.position));
+}
+
+export async function getBenchmarkWithTasks(db: Db, slug: string): Promise<BenchmarkWithTasks | null> {
+  const benchmark = await getBenchmarkBySlug(db, slug);
+  return benchmark ? { ...benchmark, tasks: await listTasks(db, benchmark.id) } : null;
+}
+
+/** Current revision, read from the database (cheap; use for ETags). null if the benchmark is gone. */
+export async function getRevision(db: Db, benchmarkId: number): Promise<number | null> {
+  const [row] = await db.select({ revision: benchmarks.revision }).from(benchmarks).where(eq(benchmarks.id, benchmarkId));
+  return row ? row.revision : null;
+}
+
+/**
+ * Bump the revision and return the new value. Call it FIRST in a write transaction: the row
+ * lock it takes serializes concurrent writers of the same benchmark.
+ */
+export async function bumpRevision(db: Db, benchmarkId: number): Promise<number> {
+  const [row] = await db
+    .update(benchmarks)
+    .set({ revision: sql`${benchmarks.revision} + 1` })
+    .where(eq(benchmarks.id, benchmarkId))
+    .returning({ revision: benchmarks.revision });
+  if (!row) throw new Error(`benchmark ${benchmarkId} not found`);
+  return row.revision;
+}
+
+export interface CurrentSystemScores {
+  id: number;
+  slug: string;
+  name: string;
+  url: string | null;
+  submissionId: number;
+  createdAt: string;
+  /** task slug -> score of the system's newest submission (tasks it did not score are absent). */
+  scores: Record<string, number>;
+}
+
+export interface CurrentScores {
+  revision: number;
+  tasks: TaskRecord[];
+  /** Systems with at least one submission, ordered by slug. */
+  systems: CurrentSystemScores[];
+}
+
+/**
+ * The leaderboard input of a benchmark in ONE statement (one snapshot): its revision, tasks
+ * (by position) and, for every system, the scores of its newest submission. null if unknown.
+ */
+export async function loadCurrentScores(db: Db, benchmarkId: number): Promise<CurrentScores | null> {
+  const rows = await query<{ revision: number; tasks: unknown; systems: unknown }>(
+    db,
+    sql`
+      select b.revision,
+        (select coalesce(json_agg(json_build_object(
+            'id', t.id, 'slug', t.slug, 'name', t.name, 'metric', t.metric,
+            'higherIsBetter', t.higher_is_better, 'weight', t.weight, 'group', t."group",
+            'position', t.position) order by t.position), '[]'::json)
+         from tasks t where t.benchmark_id = b.id) as tasks,
+        (select coalesce(json_agg(json_build_object(
+            'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
+            'submissionId', cur.id, 'createdAt', cur.created_at,
+            'scores', (select coalesce(json_object_agg(t.slug, sc.score order by t.position), '{}'::json)
+                       from submission_scores sc join tasks t on t.id = sc.task_id
+                       where sc.submission_id = cur.id)) order by sy.slug), '[]'::json)
+         from systems sy
+         join lateral (select su.id, su.created_at from submissions su
+                       where su.system_id = sy.id order by su.id desc limit 1) cur on true
+         where sy.benchmark_id = b.id) as systems
+      from benchmarks b where b.id = ${benchmarkId}`,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const systemsOut = fromJson<CurrentSystemScores[]>(row.systems).map((s) => ({ ...s, createdAt: toIso(s.createdAt) }));
+  return { revision: Number(row.revision), tasks: fromJson<TaskRecord[]>(row.tasks), systems: systemsOut };
+}

@@ -1,0 +1,36 @@
+/** API tokens: only SHA-256 hashes are stored. */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { tokens } from "../schema.ts";
+
+export type TokenRole = "admin" | "benchmark";
+
+export interface TokenRecord {
+  id: number;
+  role: TokenRole;
+  benchmarkId: number | null;
+}
+
+export async function insertToken(db: Db, input: { role: TokenRole; benchmarkId: number | null; hash: string }): Promise<{ id: number }> {
+  const [row] = await db.insert(tokens).values(input).returning({ id: tokens.id });
+  return row;
+}
+
+/** The unrevoked token with this hash, if any. */
+export async function findActiveTokenByHash(db: Db, hash: string): Promise<TokenRecord | null> {
+  const [row] = await db
+    .select({ id: tokens.id, role: tokens.role, benchmarkId: tokens.benchmarkId })
+    .from(tokens)
+    .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function hasAdminToken(db: Db): Promise<boolean> {
+  const rows = await db
+    .select({ id: tokens.id })
+    .from(tokens)
+    .where(and(eq(tokens.role, "admin"), isNull(tokens.revokedAt)))
+    .limit(1);
+  return rows.length > 0;
+}
