@@ -1,0 +1,62 @@
+/** Tokens and principals: random `pod_` tokens, stored as SHA-256 hashes, constant-time admin compare. */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { findActiveTokenByHash, hasAdminToken, insertToken, type Db } from "../db/index.ts";
+import { forbidden, unauthorized } from "./errors.ts";
+
+export type Principal = { kind: "admin" } | { kind: "benchmark"; benchmarkId: number; tokenId: number };
+
+export function generateToken(): string {
+  return `pod_${randomBytes(32).toString("base64url")}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AuthOptions {
+  /** PODIUM_ADMIN_TOKEN, if configured (only its hash is kept). */
+  adminToken?: string;
+}
+
+/**
+ * Resolve a bearer token to a principal, or throw `unauthorized`. The configured admin token
+ * is compared by hash in constant time; other tokens are looked up by their hash.
+ */
+export async function authenticate(db: Db, adminTokenHash: string | undefined, token: string | undefined): Promise<Principal> {
+  if (!token) throw unauthorized("missing bearer token");
+  const hash = hashToken(token);
+  if (adminTokenHash && sameHash(hash, adminTokenHash)) return { kind: "admin" };
+  const row = await findActiveTokenByHash(db, hash);
+  if (!row) throw unauthorized("invalid or revoked token");
+  if (row.role === "admin") return { kind: "admin" };
+  return { kind: "benchmark", benchmarkId: row.benchmarkId!, tokenId: row.id };
+}
+
+export function requireAdmin(principal: Principal): void {
+  if (principal.kind !== "admin") throw forbidden("this action needs an admin token");
+}
+
+/** Admins may write anywhere; a benchmark token only to its own benchmark. */
+export function requireBenchmarkWriter(principal: Principal, benchmarkId: number): void {
+  if (principal.kind === "admin") return;
+  if (principal.benchmarkId !== benchmarkId) throw forbidden("this token may not write to this benchmark");
+}
+
+/**
+ * Make sure an admin token exists. With PODIUM_ADMIN_TOKEN configured nothing is stored.
+ * Otherwise, when the database holds no admin token, generate one, store its hash and return
+ * the plaintext (the caller prints it once). Returns null when nothing was generated.
+ */
+export async function ensureAdminToken(db: Db, configured: boolean): Promise<string | null> {
+  if (configured) return null;
+  if (await hasAdminToken(db)) return null;
+  const token = generateToken();
+  await insertToken(db, { role: "admin", benchmarkId: null, hash: hashToken(token) });
+  return token;
+}

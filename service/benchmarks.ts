@@ -1,0 +1,61 @@
+/** Benchmark actions: one function per action; permission, semantics, repository call. */
+import {
+  getBenchmarkBySlug,
+  getBenchmarkWithTasks,
+  insertBenchmark,
+  insertToken,
+  isUniqueViolation,
+  listBenchmarks as listBenchmarkRows,
+  transaction,
+  type BenchmarkRecord,
+  type BenchmarkWithTasks,
+  type Db,
+  type NewBenchmark,
+} from "../db/index.ts";
+import { generateToken, hashToken, requireAdmin, type Principal } from "./auth.ts";
+import { conflict, invalid, notFound, type FieldIssue } from "./errors.ts";
+
+export type { BenchmarkRecord, BenchmarkWithTasks, NewBenchmark };
+
+export async function createBenchmark(db: Db, principal: Principal, input: NewBenchmark): Promise<BenchmarkWithTasks> {
+  requireAdmin(principal);
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  input.tasks.forEach((t, i) => {
+    if (seen.has(t.slug)) issues.push({ field: `tasks[${i}].slug`, message: `duplicate task slug "${t.slug}"` });
+    seen.add(t.slug);
+  });
+  if (issues.length) throw invalid("invalid benchmark", issues);
+  try {
+    return await transaction(db, (tx) => insertBenchmark(tx, input));
+  } catch (err) {
+    if (isUniqueViolation(err, "benchmarks_slug_unique")) throw conflict(`benchmark slug "${input.slug}" is taken`, [{ field: "slug", message: "already taken" }]);
+    throw err;
+  }
+}
+
+export function listBenchmarks(db: Db): Promise<BenchmarkRecord[]> {
+  return listBenchmarkRows(db);
+}
+
+export async function getBenchmark(db: Db, slug: string): Promise<BenchmarkWithTasks> {
+  const benchmark = await getBenchmarkWithTasks(db, slug);
+  if (!benchmark) throw notFound(`no benchmark "${slug}"`);
+  return benchmark;
+}
+
+/** Resolve a benchmark slug or throw not_found. */
+export async function requireBenchmark(db: Db, slug: string): Promise<BenchmarkRecord> {
+  const benchmark = await getBenchmarkBySlug(db, slug);
+  if (!benchmark) throw notFound(`no benchmark "${slug}"`);
+  return benchmark;
+}
+
+/** A new token that may submit to this benchmark; the plaintext is returned once. */
+export async function createBenchmarkToken(db: Db, principal: Principal, slug: string): Promise<{ id: number; token: string }> {
+  requireAdmin(principal);
+  const benchmark = await requireBenchmark(db, slug);
+  const token = generateToken();
+  const { id } = await insertToken(db, { role: "benchmark", benchmarkId: benchmark.id, hash: hashToken(token) });
+  return { id, token };
+}

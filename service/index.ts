@@ -1,0 +1,56 @@
+/**
+ * Domain services (no drizzle, no hono): `createServices(database)` binds every action to the
+ * database. Routes reach them through `c.var.services`.
+ */
+import { getBenchmarkBySlug, getRevision, loadCurrentScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
+import * as auth from "./auth.ts";
+import * as benchmarks from "./benchmarks.ts";
+import * as submissions from "./submissions.ts";
+
+export type { Principal } from "./auth.ts";
+export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
+export type { SubmissionRequest } from "./submissions.ts";
+export type { CurrentScores, BenchmarkRecord };
+
+export interface ServiceOptions {
+  /** PODIUM_ADMIN_TOKEN; only its hash is kept in memory. */
+  adminToken?: string;
+}
+
+export function createServices(database: Database, options: ServiceOptions = {}) {
+  const { db } = database;
+  const adminTokenHash = options.adminToken ? auth.hashToken(options.adminToken) : undefined;
+  return {
+    database,
+    auth: {
+      authenticate: (token: string | undefined) => auth.authenticate(db, adminTokenHash, token),
+      /** Generates and stores an admin token when none is configured or stored; returns the plaintext once. */
+      ensureAdminToken: () => auth.ensureAdminToken(db, adminTokenHash !== undefined),
+    },
+    benchmarks: {
+      create: (principal: auth.Principal, input: benchmarks.NewBenchmark) => benchmarks.createBenchmark(db, principal, input),
+      list: () => benchmarks.listBenchmarks(db),
+      get: (slug: string) => benchmarks.getBenchmark(db, slug),
+      /** 404 domain error when unknown. */
+      require: (slug: string) => benchmarks.requireBenchmark(db, slug),
+      createToken: (principal: auth.Principal, slug: string) => benchmarks.createBenchmarkToken(db, principal, slug),
+    },
+    submissions: {
+      submit: (principal: auth.Principal, benchmarkSlug: string, requests: submissions.SubmissionRequest[], bulk = true) =>
+        submissions.submit(db, principal, benchmarkSlug, requests, bulk),
+      history: (benchmarkSlug: string, systemSlug: string) => submissions.history(db, benchmarkSlug, systemSlug),
+    },
+    /** Read side for leaderboards, badges and pages. */
+    scores: {
+      getBenchmarkBySlug: (slug: string): Promise<BenchmarkRecord | null> => getBenchmarkBySlug(db, slug),
+      /** Reads the database every time (never cached). */
+      getRevision: (benchmarkId: number) => getRevision(db, benchmarkId),
+      loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
+    },
+    health: {
+      ping: () => database.ping(),
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
