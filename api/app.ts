@@ -1,0 +1,67 @@
+/**
+ * The Hono application: `createApp({ services, config })`. Routes live in one folder per
+ * resource under api/routes/ and are registered in ROUTES below (add yours there).
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { Services } from "../service/index.ts";
+import type { Config } from "./config.ts";
+import type { AppEnv } from "./env.ts";
+import { notFoundHandler, onError, payloadTooLarge, validationHook } from "./errors.ts";
+import { registerBenchmarks } from "./routes/benchmarks/index.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerRank } from "./routes/rank/index.ts";
+import { registerSubmissions } from "./routes/submissions/index.ts";
+
+export type { AppEnv } from "./env.ts";
+
+export interface AppDeps {
+  services: Services;
+  config: Config;
+}
+
+/** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions];
+
+/** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
+const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;
+
+export function createOpenApiApp(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = createOpenApiApp();
+  app.onError(onError);
+  app.notFound(notFoundHandler);
+
+  app.use(
+    "*",
+    createMiddleware<AppEnv>(async (c, next) => {
+      c.set("services", deps.services);
+      c.set("config", deps.config);
+      await next();
+    }),
+  );
+
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw payloadTooLarge(deps.config.bodyLimitBytes);
+    },
+  });
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || STREAMING_TYPES.test(c.req.header("content-type") ?? "")) return next();
+    return jsonLimit(c, next);
+  });
+
+  for (const register of ROUTES) register(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Podium API", version: "1.0.0", description: "Leaderboards for ML benchmarks (see API.md)." },
+  });
+  return app;
+}

@@ -1,0 +1,62 @@
+/** Configuration: the environment, parsed once with zod at start. */
+import { z } from "zod";
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+const ConfigSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  PODIUM_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./.podium")),
+  PODIUM_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  PODIUM_BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminToken?: string;
+  /** Maximum JSON request body size in bytes (413 beyond). */
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parse the environment; throws ConfigError with one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.PODIUM_DATA_DIR,
+    adminToken: e.PODIUM_ADMIN_TOKEN,
+    bodyLimitBytes: e.PODIUM_BODY_LIMIT_BYTES,
+  };
+}
+
+/** parseConfig for the server entry: prints a clear message and exits 1 on invalid config. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The one error envelope: every non-2xx JSON response is
+ * `{"error": {"code", "message", "details"?}}`.
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { DomainError, type DomainErrorKind, type FieldIssue } from "../service/index.ts";
+
+export type ErrorCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "internal"
+  | "unavailable";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const invalidRequest = (details: FieldIssue[], message = "invalid request") => new ApiError(400, "invalid_request", message, details);
+export const unauthorized = (message = "missing or invalid token") => new ApiError(401, "unauthorized", message);
+export const forbidden = (message = "this token is not allowed here") => new ApiError(403, "forbidden", message);
+export const notFound = (message = "not found") => new ApiError(404, "not_found", message);
+export const conflict = (message: string, details?: unknown) => new ApiError(409, "conflict", message, details);
+export const payloadTooLarge = (limit: number) => new ApiError(413, "payload_too_large", `request body exceeds ${limit} bytes`);
+export const unsupportedMediaType = (message = "unsupported content type; send application/json") =>
+  new ApiError(415, "unsupported_media_type", message);
+export const unavailable = (message: string) => new ApiError(503, "unavailable", message);
+
+const DOMAIN_STATUS: Record<DomainErrorKind, [ContentfulStatusCode, ErrorCode]> = {
+  invalid: [400, "invalid_request"],
+  unauthorized: [401, "unauthorized"],
+  forbidden: [403, "forbidden"],
+  not_found: [404, "not_found"],
+  conflict: [409, "conflict"],
+};
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  503: "unavailable",
+};
+
+/** Convert any thrown value to an ApiError (unknown exceptions become 500 `internal`). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) {
+    const [status, code] = DOMAIN_STATUS[err.kind];
+    return new ApiError(status, code, err.message, err.details);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = HTTP_CODES[status] ?? (status >= 500 ? "internal" : "invalid_request");
+    const message = err.message || (status === 415 ? "unsupported content type" : "request rejected");
+    const details = status === 400 ? [{ field: "body", message }] : undefined;
+    if (status === 415) return unsupportedMediaType();
+    return new ApiError(status, code, message, details);
+  }
+  return new ApiError(500, "internal", "internal server error");
+}
+
+export function errorBody(err: ApiError) {
+  return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+}
+
+export function errorResponse(c: Context, err: ApiError): Response {
+  return c.json(errorBody(err), err.status);
+}
+
+export const onError: ErrorHandler = (err, c) => {
+  const apiError = toApiError(err);
+  if (apiError.status >= 500) console.error(`[podium] ${c.req.method} ${c.req.path} failed:`, err);
+  return errorResponse(c, apiError);
+};
+
+export const notFoundHandler: NotFoundHandler = (c) => errorResponse(c, notFound(`no route for ${c.req.method} ${c.req.path}`));
+
+/** `a.b[0].c` from a zod issue path. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Issues of a union: the branch that got furthest (fewest top-level problems, then fewest issues). */
+function bestUnionBranch(branches: Issue[][]): Issue[] {
+  const topLevel = (issues: Issue[]) => issues.filter((i) => i.path.length <= 1).length;
+  return [...branches].sort((a, b) => topLevel(a) - topLevel(b) || a.length - b.length)[0] ?? [];
+}
+
+/** Flatten zod issues to `{field, message}` details, descending into the best union branch. */
+export function zodDetails(issues: readonly Issue[], base: readonly PropertyKey[] = []): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) out.push(...zodDetails(bestUnionBranch(issue.errors), path));
+    else out.push({ field: fieldPath(path) || "body", message: issue.message });
+  }
+  return out;
+}
+
+/** OpenAPIHono `defaultHook`: zod validation failures become 400 `invalid_request` naming the fields. */
+export function validationHook(result: { success: boolean; error?: z.ZodError; target: string }, _c: Context): void {
+  if (!result.success && result.error) {
+    const where = result.target === "json" ? "body" : result.target;
+    throw invalidRequest(zodDetails(result.error.issues), `invalid request ${where}`);
+  }
+}

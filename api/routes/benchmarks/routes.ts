@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticate } from "../../middleware/auth.ts";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+
+export const TaskInput = z.object({
+  slug: Slug,
+  name: Name.optional(),
+  metric: z.string().max(200).optional(),
+  higherIsBetter: z.boolean().optional(),
+  weight: z.number().positive().optional(),
+  group: z.string().max(200).optional(),
+});
+
+export const CreateBenchmarkBody = z
+  .object({
+    slug: Slug,
+    name: Name,
+    description: z.string().max(5000).optional(),
+    tasks: z.array(TaskInput).min(1, "at least one task is required").max(1000),
+  })
+  .openapi("CreateBenchmark");
+
+export const Task = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    metric: z.string().nullable(),
+    higherIsBetter: z.boolean(),
+    weight: z.number(),
+    group: z.string().nullable(),
+  })
+  .openapi("Task");
+
+export const BenchmarkSummary = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    revision: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi("BenchmarkSummary");
+
+export const Benchmark = BenchmarkSummary.extend({ tasks: z.array(Task) }).openapi("Benchmark");
+
+export const BenchmarkParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
+
+const tags = ["benchmarks"];
+
+export const createBenchmark = createRoute({
+  method: "post",
+  path: "/api/v1/benchmarks",
+  tags,
+  summary: "Create a benchmark (admin)",
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: { body: jsonBody(CreateBenchmarkBody) },
+  responses: {
+    201: jsonResponse(Benchmark, "Created"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
+});
+
+export const listBenchmarks = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks",
+  tags,
+  summary: "List benchmarks",
+  responses: { 200: jsonResponse(z.object({ benchmarks: z.array(BenchmarkSummary) }), "Benchmarks by slug") },
+});
+
+export const getBenchmark = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks/{slug}",
+  tags,
+  summary: "A benchmark with its tasks and revision",
+  request: { params: BenchmarkParams },
+  responses: { 200: jsonResponse(Benchmark, "The benchmark"), ...errorResponses(400, 404) },
+});
+
+export const createToken = createRoute({
+  method: "post",
+  path: "/api/v1/benchmarks/{slug}/tokens",
+  tags,
+  summary: "Create a token that may submit to this benchmark (admin); the plaintext is shown once",
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: { params: BenchmarkParams },
+  responses: {
+    201: jsonResponse(z.object({ id: z.number().int(), token: z.string() }).openapi("NewToken"), "Created"),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});

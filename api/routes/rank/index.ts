@@ -1,0 +1,8 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import * as handlers from "./handlers.ts";
+import * as routes from "./routes.ts";
+
+export function registerRank(app: OpenAPIHono<AppEnv>) {
+  app.openapi(routes.rank, handlers.rank);
+}

@@ -1,0 +1,76 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticate } from "../../middleware/auth.ts";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+
+export const SystemInput = z.object({
+  slug: Slug,
+  name: Name.optional(),
+  url: z.string().url().max(2000).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** JSON cannot carry NaN; "1e999" parses to Infinity, which z.number() rejects (zod 4). */
+export const Scores = z
+  .record(z.string(), z.number())
+  .refine((s) => Object.keys(s).length > 0, "at least one score is required")
+  .openapi({ example: { cola: 60.5, sst2: 94.9 } });
+
+export const SubmissionInput = z
+  .object({
+    system: SystemInput,
+    scores: Scores,
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi("SubmissionInput");
+
+export const BulkSubmissionInput = z
+  .object({ submissions: z.array(SubmissionInput).min(1, "at least one submission is required").max(10_000) })
+  .openapi("BulkSubmissionInput");
+
+export const SubmitBody = z.union([BulkSubmissionInput, SubmissionInput]);
+
+export const StoredSubmission = z
+  .object({ id: z.number().int(), system: z.object({ slug: z.string(), name: z.string() }), createdAt: z.string() })
+  .openapi("StoredSubmission");
+
+export const HistoryEntry = z
+  .object({ id: z.number().int(), createdAt: z.string(), scores: z.record(z.string(), z.number()) })
+  .openapi("HistoryEntry");
+
+const tags = ["submissions"];
+
+export const submit = createRoute({
+  method: "post",
+  path: "/api/v1/benchmarks/{slug}/submissions",
+  tags,
+  summary: "Submit scores (one or many; all or nothing)",
+  description:
+    "Benchmark token (own benchmark) or admin. Checks: 401 token, 400 body shape, 404 benchmark, 403 foreign token, 400 unknown tasks.",
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: {
+    params: z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) }),
+    body: jsonBody(SubmitBody),
+  },
+  responses: {
+    201: jsonResponse(z.object({ submissions: z.array(StoredSubmission) }), "Stored"),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
+  },
+});
+
+export const history = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks/{slug}/systems/{system}/submissions",
+  tags,
+  summary: "A system's submissions, newest first",
+  request: {
+    params: z.object({
+      slug: Slug.openapi({ param: { name: "slug", in: "path" } }),
+      system: Slug.openapi({ param: { name: "system", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ submissions: z.array(HistoryEntry) }), "History, newest first"),
+    ...errorResponses(400, 404),
+  },
+});

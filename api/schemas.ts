@@ -1,0 +1,49 @@
+/** Shared zod schemas (validate requests and generate /openapi.json). */
+import { z } from "@hono/zod-openapi";
+
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export const Slug = z
+  .string()
+  .regex(SLUG_PATTERN, "must match ^[a-z0-9][a-z0-9._-]{0,63}$")
+  .openapi({ example: "glue" });
+
+export const Name = z.string().min(1, "must be 1..200 characters").max(200, "must be 1..200 characters");
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_request" }),
+      message: z.string(),
+      details: z.any().optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorContent = { "application/json": { schema: ErrorSchema } };
+
+/** Error responses for createRoute: `...errorResponses(400, 401, 404)`. */
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 503)[]) {
+  const descriptions: Record<number, string> = {
+    400: "Malformed or invalid input (`details` names the fields)",
+    401: "Missing or invalid token",
+    403: "Token not allowed here",
+    404: "Unknown resource",
+    409: "Conflict (e.g. slug taken)",
+    413: "Body too large",
+    415: "Unsupported content type",
+    503: "Database unavailable",
+  };
+  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: errorContent }]));
+}
+
+/** A JSON request body (required). */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: true, description, content: { "application/json": { schema } } };
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,83 @@
+/**
+ * Podium server entry (`npm start`): config -> database (+lock) -> migrations -> admin token ->
+ * HTTP. Graceful shutdown on SIGINT/SIGTERM.
+ */
+import { serve } from "@hono/node-server";
+import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
+import { createServices } from "../service/index.ts";
+import { createApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(`Podium: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  try {
+    await migrateDatabase(database, config);
+  } catch (err) {
+    console.error("Podium: database migration failed:", err);
+    await database.close();
+    process.exit(1);
+  }
+
+  const services = createServices(database, { adminToken: config.adminToken });
+  const generated = await services.auth.ensureAdminToken();
+  if (generated) {
+    console.log("");
+    console.log("  Generated admin token (shown once; only its hash is stored):");
+    console.log(`  ${generated}`);
+    console.log("  Set PODIUM_ADMIN_TOKEN to use your own instead.");
+    console.log("");
+  }
+
+  const app = createApp({ services, config });
+  const backend = database.kind === "postgres" ? `PostgreSQL (${redactUrl(config.databaseUrl!)})` : `embedded PGlite (${config.dataDir})`;
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`Podium listening on http://localhost:${info.port}`);
+    console.log(`Database: ${backend}`);
+  });
+  server.on("error", async (err) => {
+    console.error(`Podium: cannot listen on ${config.host}:${config.port}:`, err.message);
+    await database.close();
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Podium: ${signal}, shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error("Podium failed to start:", err);
+  process.exit(1);
+});
