@@ -8,6 +8,14 @@ export const Slug = z
   .regex(SLUG_PATTERN, "must match ^[a-z0-9][a-z0-9._-]{0,63}$")
   .openapi({ example: "glue" });
 
+/** A slug path parameter named `name` (documented as such in /openapi.json). */
+export function slugParam(name: string) {
+  return Slug.openapi({ param: { name, in: "path" } });
+}
+
+/** `{slug}` of /api/v1/benchmarks/{slug}/... */
+export const BenchmarkParams = z.object({ slug: slugParam("slug") });
+
 export const Name = z.string().min(1, "must be 1..200 characters").max(200, "must be 1..200 characters");
 
 export const ErrorSchema = z

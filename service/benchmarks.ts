@@ -13,7 +13,7 @@ import {
   type NewBenchmark,
 } from "../db/index.ts";
 import { generateToken, hashToken, requireAdmin, type Principal } from "./auth.ts";
-import { conflict, invalid, notFound, type FieldIssue } from "./errors.ts";
+import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
 export type { BenchmarkRecord, BenchmarkWithTasks, NewBenchmark };
 
@@ -27,7 +27,7 @@ export async function createBenchmark(db: Db, principal: Principal, input: NewBe
   });
   if (issues.length) throw invalid("invalid benchmark", issues);
   try {
-    return await transaction(db, (tx) => insertBenchmark(tx, input));
+    return await rejectingBadData(transaction(db, (tx) => insertBenchmark(tx, input)));
   } catch (err) {
     if (isUniqueViolation(err, "benchmarks_slug_unique")) throw conflict(`benchmark slug "${input.slug}" is taken`, [{ field: "slug", message: "already taken" }]);
     throw err;

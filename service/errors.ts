@@ -1,4 +1,5 @@
 /** Domain errors thrown by service/ functions; api/errors.ts maps them to HTTP statuses. */
+import { sqlStateOf } from "../db/index.ts";
 
 export type DomainErrorKind = "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict";
 
@@ -24,3 +25,24 @@ export const unauthorized = (message = "missing or invalid token") => new Domain
 export const forbidden = (message = "this token is not allowed here") => new DomainError("forbidden", message);
 export const notFound = (message: string) => new DomainError("not_found", message);
 export const conflict = (message: string, details?: unknown) => new DomainError("conflict", message, details);
+
+/**
+ * Input the database refuses as data (SQLSTATE class 22, e.g. NUL characters or lone
+ * surrogates in text/jsonb; class 54, e.g. too many parameters) is bad input: 400, not 500.
+ */
+export async function rejectingBadData<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const state = sqlStateOf(err);
+    if (state && (state.startsWith("22") || state.startsWith("54")))
+      throw invalid("the database cannot store a value of this request", [{ field: "body", message: dbMessage(err) }]);
+    throw err;
+  }
+}
+
+function dbMessage(err: unknown): string {
+  let cur: unknown = err;
+  while (cur && typeof cur === "object" && "cause" in cur && (cur as { cause?: unknown }).cause) cur = (cur as { cause: unknown }).cause;
+  return cur instanceof Error ? cur.message : "unsupported value";
+}

@@ -13,7 +13,7 @@ import {
 } from "../db/index.ts";
 import { requireBenchmarkWriter, type Principal } from "./auth.ts";
 import { requireBenchmark } from "./benchmarks.ts";
-import { invalid, notFound, type FieldIssue } from "./errors.ts";
+import { invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
 export interface SubmissionRequest {
   system: SystemInput;
@@ -39,7 +39,7 @@ export async function submit(
   requireBenchmarkWriter(principal, benchmark.id);
   if (requests.length === 0) throw invalid("no submissions", [{ field: "submissions", message: "at least one submission is required" }]);
 
-  return transaction(db, async (tx) => {
+  return rejectingBadData(transaction(db, async (tx) => {
     const taskIds = new Map((await listTasks(tx, benchmark.id)).map((t) => [t.slug, t.id]));
     const issues: FieldIssue[] = [];
     const entries: SubmissionInput[] = requests.map((req, i) => {
@@ -58,7 +58,7 @@ export async function submit(
     });
     if (issues.length) throw invalid("invalid submission", issues);
     return insertSubmissions(tx, benchmark.id, entries);
-  });
+  }));
 }
 
 /** A system's submissions, newest first. */

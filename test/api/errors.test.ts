@@ -83,6 +83,20 @@ describe.each(backends())("API errors on %s", (kind) => {
     expectEnvelope(await api.call("GET", "/api/v1/benchmarks/glue/systems/bert/submissions"), 404, "not_found");
   });
 
+  it("400, not 500, for values the database refuses (NUL, lone surrogates)", async () => {
+    await api.createBenchmark("glue");
+    for (const raw of [
+      '{"system":{"slug":"bert","name":"a\\u0000b"},"scores":{"cola":1}}',
+      '{"system":{"slug":"bert","metadata":{"k":"a\\u0000b"}},"scores":{"cola":1}}',
+      '{"system":{"slug":"bert","name":"\\ud800"},"scores":{"cola":1}}',
+    ])
+      expectEnvelope(await submit(raw), 400, "invalid_request");
+    const res = await api.call("POST", "/api/v1/benchmarks", { body: '{"slug":"x","name":"a\\u0000","tasks":[{"slug":"a"}]}' });
+    expectEnvelope(res, 400, "invalid_request");
+    expect((await api.call("GET", "/api/v1/benchmarks/glue")).body.revision).toBe(0);
+    expect((await submit({ system: { slug: "bert" }, scores: { cola: 1 } })).status).toBe(201);
+  });
+
   it("404 for unknown benchmarks, systems and routes", async () => {
     await api.createBenchmark("glue");
     expectEnvelope(await api.call("GET", "/api/v1/benchmarks/nope"), 404, "not_found");

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
 
 export const TaskInput = z.object({
   slug: Slug,
@@ -42,8 +42,6 @@ export const BenchmarkSummary = z
   .openapi("BenchmarkSummary");
 
 export const Benchmark = BenchmarkSummary.extend({ tasks: z.array(Task) }).openapi("Benchmark");
-
-export const BenchmarkParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
 
 const tags = ["benchmarks"];
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
@@ -49,7 +49,7 @@ export const submit = createRoute({
   security: bearerSecurity,
   middleware: [authenticate] as const,
   request: {
-    params: z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) }),
+    params: BenchmarkParams,
     body: jsonBody(SubmitBody),
   },
   responses: {
@@ -64,10 +64,7 @@ export const history = createRoute({
   tags,
   summary: "A system's submissions, newest first",
   request: {
-    params: z.object({
-      slug: Slug.openapi({ param: { name: "slug", in: "path" } }),
-      system: Slug.openapi({ param: { name: "system", in: "path" } }),
-    }),
+    params: BenchmarkParams.extend({ system: slugParam("system") }),
   },
   responses: {
     200: jsonResponse(z.object({ submissions: z.array(HistoryEntry) }), "History, newest first"),
