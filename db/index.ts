@@ -1,7 +1,7 @@
 /** The db/ public surface: the only module tree that imports drizzle or a driver. */
 import type { Db } from "./client.ts";
 
-export { openDatabase, databaseFromPglite, databaseFromUrl, type Database, type Db, type BackendKind, type DatabaseConfig } from "./client.ts";
+export { openDatabase, databaseFromPglite, databaseFromUrl, query, rowsOf, type Database, type Db, type BackendKind, type DatabaseConfig } from "./client.ts";
 export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
 export { acquireDirLock, DataDirLockedError, type DirLock } from "./lock.ts";
 export { isUniqueViolation, constraintOf, sqlStateOf } from "./errors.ts";

@@ -82,6 +82,19 @@ describe.each(backends())("API happy paths on %s", (kind) => {
     ]);
   });
 
+  it("serializes concurrent submissions: one revision each, all kept", async () => {
+    await api.createBenchmark("glue");
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        api.call("POST", "/api/v1/benchmarks/glue/submissions", { body: { system: { slug: `s${i % 3}` }, scores: { cola: i } } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect((await api.call("GET", "/api/v1/benchmarks/glue")).body.revision).toBe(12);
+    const history = await api.call("GET", "/api/v1/benchmarks/glue/systems/s0/submissions");
+    expect(history.body.submissions).toHaveLength(4);
+  });
+
   it("ranks a table statelessly", async () => {
     const res = await api.call("POST", "/api/v1/rank", {
       token: null,

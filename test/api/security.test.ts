@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import { hashToken } from "../../service/auth.ts";
 import { backends } from "../helpers/database.ts";
 import { ADMIN_TOKEN, useTestApi } from "../helpers/app.ts";
@@ -43,10 +44,8 @@ describe.each(backends())("API auth on %s", (kind) => {
   it("stores only token hashes", async () => {
     await api.createBenchmark("glue");
     const token = await api.createToken("glue");
-    const { db } = api.services.database;
     const { sql } = await import("drizzle-orm");
-    const result = await db.execute(sql`select hash from tokens`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: { hash: string }[] }).rows) as { hash: string }[];
+    const rows = await query<{ hash: string }>(api.services.database.db, sql`select hash from tokens`);
     expect(rows.map((r) => r.hash)).toEqual([hashToken(token)]);
     expect(JSON.stringify(rows)).not.toContain(token);
   });
