@@ -5,21 +5,31 @@
 import { getBenchmarkBySlug, getRevision, loadCurrentScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
 import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
+import { createBadgeService } from "./badges.ts";
+import { createLeaderboardService, type LeaderboardServiceOptions } from "./leaderboard.ts";
 import * as submissions from "./submissions.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
 export type { SubmissionRequest } from "./submissions.ts";
+export type { Leaderboard, LeaderboardQuery, LeaderboardFormat, LeaderboardSystem, LeaderboardTask } from "./leaderboard.ts";
+export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { CurrentScores, BenchmarkRecord };
 
 export interface ServiceOptions {
   /** PODIUM_ADMIN_TOKEN; only its hash is kept in memory. */
   adminToken?: string;
+  /** Leaderboard cache size and friends. */
+  leaderboards?: LeaderboardServiceOptions;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
   const { db } = database;
   const adminTokenHash = options.adminToken ? auth.hashToken(options.adminToken) : undefined;
+  const leaderboards = createLeaderboardService(
+    { getBenchmarkBySlug: (slug) => getBenchmarkBySlug(db, slug), loadCurrentScores: (id) => loadCurrentScores(db, id) },
+    options.leaderboards,
+  );
   return {
     database,
     auth: {
@@ -47,6 +57,10 @@ export function createServices(database: Database, options: ServiceOptions = {})
       getRevision: (benchmarkId: number) => getRevision(db, benchmarkId),
       loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
     },
+    /** Cached leaderboards (service/leaderboard.ts): `get`, `etag`, `serve`. */
+    leaderboards,
+    /** Rank badges over the same cache (service/badges.ts). */
+    badges: createBadgeService(leaderboards),
     health: {
       ping: () => database.ping(),
     },

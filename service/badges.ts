@@ -1,0 +1,106 @@
+/**
+ * Rank badges (shields.io style) from the cached leaderboard: label `<benchmark> · <method>`,
+ * message `#k of n`, colour by percentile. Rendered with badge-maker (which escapes text).
+ */
+import { makeBadge } from "badge-maker";
+import { TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
+import { DomainError } from "./errors.ts";
+import { etagMatches, shortHash, type LeaderboardService } from "./leaderboard.ts";
+
+export type BadgeFormat = "svg" | "json";
+
+/** Default ranking method of a badge (documented in README). */
+export const DEFAULT_BADGE_METHOD: TaskMethod = "borda";
+
+/** The shields.io endpoint schema (https://shields.io/badges/endpoint-badge). */
+export interface ShieldsEndpoint {
+  schemaVersion: 1;
+  label: string;
+  message: string;
+  color: string;
+  isError?: true;
+}
+
+export interface BadgeData {
+  label: string;
+  message: string;
+  color: string;
+}
+
+export type BadgeResult =
+  | { status: 200; notModified: true; etag: string }
+  | { status: 200; notModified: false; etag: string; body: string; rank: number; of: number }
+  | { status: 400 | 404; notModified: false; body: string; message: string };
+
+/** Colour by how far down the board rank k of n is: top 10% brightgreen ... bottom quarter orange. */
+export function rankColor(rank: number, of: number): string {
+  const p = rank / Math.max(of, 1);
+  if (rank === 1 || p <= 0.1) return "brightgreen";
+  if (p <= 0.25) return "green";
+  if (p <= 0.5) return "yellowgreen";
+  if (p <= 0.75) return "yellow";
+  return "orange";
+}
+
+/** A short label: the benchmark name when short, else its slug. */
+export function badgeLabel(benchmark: { slug: string; name: string }, method: string): string {
+  const name = benchmark.name.length <= 24 ? benchmark.name : benchmark.slug;
+  return `${name} · ${method}`;
+}
+
+export function renderBadge(data: BadgeData, format: BadgeFormat, isError = false): string {
+  if (format === "svg") return makeBadge({ label: data.label, message: data.message, color: data.color });
+  const body: ShieldsEndpoint = { schemaVersion: 1, label: data.label, message: data.message, color: data.color };
+  if (isError) body.isError = true;
+  return JSON.stringify(body);
+}
+
+function isTaskMethod(method: string): method is TaskMethod {
+  return (TASK_METHODS as readonly string[]).includes(method);
+}
+
+export function createBadgeService(leaderboards: LeaderboardService) {
+  /** An error badge (never throws for unknown benchmark/system/method). */
+  function errorBadge(status: 400 | 404, label: string, message: string, format: BadgeFormat, detail: string): BadgeResult {
+    return { status, notModified: false, message: detail, body: renderBadge({ label, message, color: status === 404 ? "lightgrey" : "red" }, format, true) };
+  }
+
+  return {
+    /**
+     * The badge of `system` under `method` (default borda) on the current leaderboard, computed
+     * through the leaderboard cache (methods = [method]). `notModified` when `ifNoneMatch`
+     * matches. Unknown benchmark or system: status 404; unknown method: 400 (error badges).
+     */
+    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, ifNoneMatch?: string | null): Promise<BadgeResult> {
+      const m = method ?? DEFAULT_BADGE_METHOD;
+      if (!isTaskMethod(m)) return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" (known: ${TASK_METHODS.join(", ")})`);
+      let ref;
+      try {
+        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m] });
+      } catch (err) {
+        if (err instanceof DomainError && err.kind === "not_found") return errorBadge(404, "podium", "not found", format, `benchmark "${benchmarkSlug}" not found`);
+        throw err;
+      }
+      const label = badgeLabel(ref.benchmark, m);
+      const etagFor = (revision: number) => `"badge-${ref.benchmark.id}-${revision}-${shortHash(`${systemSlug}|${m}|${format}`)}"`;
+      const etag = etagFor(ref.benchmark.revision);
+      if (etagMatches(ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
+      const lb = await leaderboards.entryFor(ref);
+      const row = lb.systems.find((s) => s.slug === systemSlug);
+      if (!row) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
+      const rank = row.results[m].rank;
+      const of = lb.systems.length;
+      return {
+        status: 200,
+        notModified: false,
+        etag: etagFor(lb.benchmark.revision),
+        body: renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format),
+        rank,
+        of,
+      };
+    },
+  };
+}
+
+export type BadgeService = ReturnType<typeof createBadgeService>;
+

@@ -1,0 +1,338 @@
+/**
+ * Leaderboards: the current scores of a benchmark ranked by every requested method, cached in
+ * memory by (benchmark id, revision, normalized query). Pure domain: no hono, no drizzle.
+ *
+ * Correctness across processes: every request reads the benchmark row (and so its revision)
+ * from the database; memory only ever answers "what did revision R look like", which never
+ * changes. A computed leaderboard is keyed by the revision returned by the SAME statement that
+ * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
+ * wrong revision.
+ */
+import { Table, rankPreparedTable, TASK_METHODS, type KemenySummary, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import type { BenchmarkRecord, CurrentScores } from "../db/index.ts";
+import { invalid, notFound } from "./errors.ts";
+
+export type LeaderboardLevel = "task" | "instance";
+export type LeaderboardFormat = "json" | "csv";
+
+export interface LeaderboardQuery {
+  methods?: readonly TaskMethod[];
+  level?: LeaderboardLevel;
+  kemenyBudgetMs?: number;
+}
+
+/** Methods deduplicated in the given order (default: every task-level method), level defaulted. */
+export interface NormalizedQuery {
+  methods: TaskMethod[];
+  level: LeaderboardLevel;
+  kemenyBudgetMs?: number;
+}
+
+export interface LeaderboardTask {
+  slug: string;
+  name: string;
+  metric: string | null;
+  higherIsBetter: boolean;
+  weight: number;
+  group: string | null;
+}
+
+export interface LeaderboardSystem extends RankedSystem {
+  name: string;
+  url: string | null;
+  submissionId: number;
+  /** ISO time of the submission on the leaderboard (the system's newest). */
+  submittedAt: string;
+  /** task slug -> score (tasks the system did not score are absent). */
+  scores: Record<string, number>;
+}
+
+/** The `/api/v1/rank` response plus the benchmark, the task columns and per-system details. */
+export interface Leaderboard {
+  benchmark: { slug: string; name: string; revision: number };
+  level: LeaderboardLevel;
+  tasks: LeaderboardTask[];
+  methods: string[];
+  /** In the first method's rank order. */
+  systems: LeaderboardSystem[];
+  kemeny?: KemenySummary;
+  agreement: RankResponse["agreement"];
+}
+
+export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
+  const methods = query.methods?.length ? [...new Set(query.methods)] : [...TASK_METHODS];
+  const out: NormalizedQuery = { methods, level: query.level ?? "task" };
+  // kemenyBudgetMs only matters when kemeny is requested: keep it out of the key otherwise.
+  if (query.kemenyBudgetMs !== undefined && methods.includes("kemeny")) out.kemenyBudgetMs = query.kemenyBudgetMs;
+  return out;
+}
+
+/** Canonical text of a normalized query (cache key part). */
+export function queryKey(q: NormalizedQuery): string {
+  return `${q.level}|${q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}`;
+}
+
+/** 32-bit FNV-1a, hex (short, stable, dependency-free). */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Strong ETag of a leaderboard representation: `"lb-<benchmarkId>-<revision>-<hash(query, format)>"`. */
+export function leaderboardEtag(benchmarkId: number, revision: number, query: NormalizedQuery, format: LeaderboardFormat): string {
+  return `"lb-${benchmarkId}-${revision}-${shortHash(`${queryKey(query)}|${format}`)}"`;
+}
+
+/**
+ * Does an `If-None-Match` header match `etag`? Handles lists, `W/` prefixes (weak comparison,
+ * as RFC 9110 prescribes for If-None-Match) and `*`.
+ */
+export function etagMatches(ifNoneMatch: string | undefined | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  const target = bare(etag);
+  return ifNoneMatch.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || (t !== "" && bare(t) === target);
+  });
+}
+
+/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
+export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery): Leaderboard {
+  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
+  const tasks = current.tasks;
+  const systems = current.systems;
+  const m = tasks.length;
+  const scores = new Float64Array(systems.length * m).fill(NaN);
+  const col = new Map(tasks.map((t, i) => [t.slug, i]));
+  systems.forEach((s, i) => {
+    for (const [task, v] of Object.entries(s.scores)) {
+      const t = col.get(task);
+      if (t !== undefined && typeof v === "number" && Number.isFinite(v)) scores[i * m + t] = v;
+    }
+  });
+  const table = new Table({
+    systems: systems.map((s) => s.slug),
+    tasks: tasks.map((t) => t.slug),
+    scores,
+    higherIsBetter: tasks.map((t) => t.higherIsBetter),
+    weights: tasks.map((t) => t.weight),
+  });
+  const ranked = rankPreparedTable(table, query.methods, { kemenyBudgetMs: query.kemenyBudgetMs });
+  const bySlug = new Map(systems.map((s) => [s.slug, s]));
+  const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
+    const s = bySlug.get(r.slug)!;
+    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
+  });
+  const out: Leaderboard = {
+    benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
+    level: "task",
+    tasks: tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
+    methods: ranked.methods,
+    systems: rows,
+    agreement: ranked.agreement,
+  };
+  if (ranked.kemeny) out.kemeny = ranked.kemeny;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const NEEDS_QUOTES = /[",\r\n]/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell: formula-injection guard (leading `'`) then RFC 4180 quoting. */
+export function csvText(value: string): string {
+  const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
+}
+
+/** A number cell (never guarded: `-1.5` stays a number); empty when absent. */
+function csvNumber(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "" : String(value);
+}
+
+/**
+ * One row per system in leaderboard order:
+ * `system,name,coverage,<method>_rank,<method>_score...,<task>...` (kemeny has a rank only).
+ */
+export function leaderboardCsv(lb: Leaderboard): string {
+  const header = ["system", "name", "coverage"];
+  for (const method of lb.methods) header.push(`${method}_rank`, ...(method === "kemeny" ? [] : [`${method}_score`]));
+  header.push(...lb.tasks.map((t) => t.slug));
+  const lines = [header.map(csvText).join(",")];
+  for (const s of lb.systems) {
+    const cells = [csvText(s.slug), csvText(s.name), String(s.coverage)];
+    for (const method of lb.methods) {
+      const cell = s.results[method];
+      cells.push(csvNumber(cell?.rank));
+      if (method !== "kemeny") cells.push(csvNumber(cell?.score));
+    }
+    for (const t of lb.tasks) cells.push(csvNumber(s.scores[t.slug]));
+    lines.push(cells.join(","));
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache
+
+/** A small LRU (Map insertion order). */
+export class LruCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(readonly capacity: number) {}
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** What the leaderboard service reads (bound to the database by createServices). */
+export interface LeaderboardSource {
+  /** The benchmark row (with its current revision), read from the database every call. */
+  getBenchmarkBySlug(slug: string): Promise<BenchmarkRecord | null>;
+  /** Revision, tasks and current scores in one statement. */
+  loadCurrentScores(benchmarkId: number): Promise<CurrentScores | null>;
+  /**
+   * Whether the benchmark has instance-level scores. Absent until instance ingestion exists;
+   * `level=instance` is then a 400. (Instance ranking plugs in at `computeEntry`.)
+   */
+  hasInstanceScores?(benchmarkId: number): Promise<boolean>;
+}
+
+export interface LeaderboardServiceOptions {
+  /** Cached leaderboards (default 256). */
+  cacheSize?: number;
+}
+
+interface CacheEntry {
+  leaderboard: Leaderboard;
+  csv?: string;
+  /** JSON text, serialized once. */
+  json?: string;
+}
+
+/** The resolved state of a request before anything is computed. */
+export interface LeaderboardRef {
+  benchmark: BenchmarkRecord;
+  query: NormalizedQuery;
+  /** ETag of the representation as of the revision just read. */
+  etag: string;
+}
+
+export type LeaderboardResult =
+  | { notModified: true; etag: string }
+  | { notModified: false; etag: string; leaderboard: Leaderboard; /** Serialized body in the requested format. */ body: string };
+
+export interface LeaderboardStats {
+  computed: number;
+  cacheHits: number;
+}
+
+export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
+  const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
+  const inflight = new Map<string, Promise<CacheEntry>>();
+  const stats: LeaderboardStats = { computed: 0, cacheHits: 0 };
+  const keyOf = (benchmarkId: number, revision: number, q: NormalizedQuery) => `${benchmarkId}|${revision}|${queryKey(q)}`;
+
+  /** Read the benchmark (one query) and the ETag; 404 when unknown. No ranking happens. */
+  async function resolve(slug: string, query: LeaderboardQuery = {}, format: LeaderboardFormat = "json"): Promise<LeaderboardRef> {
+    const benchmark = await source.getBenchmarkBySlug(slug);
+    if (!benchmark) throw notFound(`benchmark "${slug}" not found`);
+    const q = normalizeQuery(query);
+    return { benchmark, query: q, etag: leaderboardEtag(benchmark.id, benchmark.revision, q, format) };
+  }
+
+  async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
+    if (q.level === "instance") {
+      const has = (await source.hasInstanceScores?.(benchmark.id)) ?? false;
+      if (!has)
+        throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
+          { field: "level", message: "no instance-level scores for this benchmark; use level=task" },
+        ]);
+      throw invalid("instance-level leaderboards are not available yet", [{ field: "level", message: "not supported yet" }]);
+    }
+    const current = await source.loadCurrentScores(benchmark.id);
+    if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
+    const key = keyOf(benchmark.id, current.revision, q);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const entry: CacheEntry = { leaderboard: computeLeaderboard(benchmark, current, q) };
+    stats.computed++;
+    cache.set(key, entry);
+    return entry;
+  }
+
+  /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */
+  async function entryFor(ref: LeaderboardRef): Promise<CacheEntry> {
+    const { benchmark, query } = ref;
+    const key = keyOf(benchmark.id, benchmark.revision, query);
+    const hit = cache.get(key);
+    if (hit) {
+      stats.cacheHits++;
+      return hit;
+    }
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = computeEntry(benchmark, query).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  function serialize(entry: CacheEntry, format: LeaderboardFormat): string {
+    if (format === "csv") return (entry.csv ??= leaderboardCsv(entry.leaderboard));
+    return (entry.json ??= JSON.stringify(entry.leaderboard));
+  }
+
+  return {
+    stats,
+    /** Drop every cached leaderboard (tests, benchmarks). */
+    clearCache: () => cache.clear(),
+    /** The ETag a request would get, without computing anything (404 for an unknown benchmark). */
+    async etag(slug: string, query: LeaderboardQuery = {}, format: LeaderboardFormat = "json"): Promise<string> {
+      return (await resolve(slug, query, format)).etag;
+    },
+    /** The leaderboard (cached; 404 unknown benchmark; 400 level=instance without instance scores). */
+    async get(slug: string, query: LeaderboardQuery = {}): Promise<Leaderboard> {
+      return (await entryFor(await resolve(slug, query))).leaderboard;
+    },
+    /**
+     * What an HTTP GET needs: `notModified` when `ifNoneMatch` matches the current ETag (nothing
+     * computed), else the leaderboard, its serialized body in `format` and the ETag of what
+     * was actually computed (its revision may be newer than the one first read).
+     */
+    async serve(slug: string, query: LeaderboardQuery, format: LeaderboardFormat, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
+      const ref = await resolve(slug, query, format);
+      if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
+      const entry = await entryFor(ref);
+      const etag = leaderboardEtag(ref.benchmark.id, entry.leaderboard.benchmark.revision, ref.query, format);
+      return { notModified: false, etag, leaderboard: entry.leaderboard, body: serialize(entry, format) };
+    },
+    /** Lower-level pieces for other read models (badges, pages). */
+    resolve,
+    entryFor: async (ref: LeaderboardRef) => (await entryFor(ref)).leaderboard,
+  };
+}
+
+export type LeaderboardService = ReturnType<typeof createLeaderboardService>;
