@@ -9,6 +9,7 @@ import type { Services } from "../service/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { notFoundHandler, onError, payloadTooLarge, validationHook } from "./errors.ts";
+import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerRank } from "./routes/rank/index.ts";
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   for (const register of ROUTES) register(app);
+  // HTML pages and /docs: plain routes, not in the OpenAPI document.
+  registerPages(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

@@ -1,0 +1,41 @@
+/** `GET /`: what Podium is, and every benchmark. */
+import type { BenchmarkRecord } from "../../service/index.ts";
+import { Layout } from "./layout.tsx";
+
+export function HomePage(props: { benchmarks: BenchmarkRecord[] }) {
+  const { benchmarks } = props;
+  return (
+    <Layout title="Podium · leaderboards for ML benchmarks">
+      <h1>Podium</h1>
+      <p>
+        Leaderboards for ML benchmarks that rank systems by the mean of their task scores <em>and</em> by social-choice
+        aggregations (Borda, Copeland, Kemeny, ...) side by side, so you can see when "who is best" depends on how you
+        aggregate.
+      </p>
+      <p class="muted">
+        API: <a href="/docs">interactive reference</a> · <a href="/openapi.json">OpenAPI 3.1 description</a>
+      </p>
+      <h2>Benchmarks</h2>
+      {benchmarks.length === 0 ? (
+        <p class="muted">
+          No benchmarks yet. Create one with <code>POST /api/v1/benchmarks</code> or import a CSV with{" "}
+          <code>npx podium import FILE.csv --benchmark SLUG --create</code>.
+        </p>
+      ) : (
+        <ul class="benchmarks">
+          {benchmarks.map((b) => (
+            <li>
+              <a class="title" href={`/benchmarks/${encodeURIComponent(b.slug)}`}>
+                {b.name}
+              </a>{" "}
+              <span class="muted">
+                <code>{b.slug}</code> · revision {b.revision}
+              </span>
+              {b.description ? <p>{b.description}</p> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
