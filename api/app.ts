@@ -12,6 +12,7 @@ import { notFoundHandler, onError, payloadTooLarge, validationHook } from "./err
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerLeaderboards } from "./routes/leaderboard/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
 
@@ -23,7 +24,7 @@ export interface AppDeps {
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerLeaderboards];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;

@@ -128,16 +128,15 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
     const s = bySlug.get(r.slug)!;
     return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
   });
-  const out: Leaderboard = {
+  return {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
     level: "task",
     tasks: tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
     methods: ranked.methods,
     systems: rows,
+    ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
     agreement: ranked.agreement,
   };
-  if (ranked.kemeny) out.kemeny = ranked.kemeny;
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

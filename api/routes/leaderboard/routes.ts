@@ -1,0 +1,138 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { TASK_METHODS } from "../../../ranking/index.ts";
+import { BenchmarkParams, errorResponses, slugParam } from "../../schemas.ts";
+import { RankResponse } from "../rank/routes.ts";
+
+const METHOD_LIST = TASK_METHODS.join(", ");
+
+/** `methods=mean,borda,kemeny`: a comma-separated list of task-level methods (unknown -> 400 `methods[i]`). */
+export const MethodList = z
+  .string()
+  .max(1000)
+  .transform((s) => s.split(",").map((m) => m.trim()))
+  .pipe(z.array(z.enum(TASK_METHODS, { error: (i) => `unknown method "${String(i.input)}" (known: ${METHOD_LIST})` })).min(1))
+  .openapi({
+    param: { name: "methods", in: "query" },
+    type: "string",
+    description: `Comma-separated methods (default: all): ${METHOD_LIST}`,
+    example: "mean,borda,kemeny",
+  });
+
+export const LeaderboardQuery = z.object({
+  methods: MethodList.optional(),
+  level: z.enum(["task", "instance"]).optional().openapi({ description: "task (default) or instance (needs instance-level scores)" }),
+  kemenyBudgetMs: z.coerce
+    .number({ error: "must be an integer 0..60000" })
+    .int("must be an integer 0..60000")
+    .min(0, "must be an integer 0..60000")
+    .max(60_000, "must be an integer 0..60000")
+    .optional()
+    .openapi({ type: "integer", description: "Time Kemeny may spend proving optimality (ms, 0..60000)" }),
+  format: z.enum(["json", "csv"]).optional().openapi({ description: "json (default) or csv" }),
+});
+
+const Results = RankResponse.shape.systems.element.shape.results;
+
+export const LeaderboardTask = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    metric: z.string().nullable(),
+    higherIsBetter: z.boolean(),
+    weight: z.number(),
+    group: z.string().nullable(),
+  })
+  .openapi("LeaderboardTask");
+
+export const LeaderboardSystem = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    submissionId: z.number().int(),
+    submittedAt: z.string(),
+    coverage: z.number().int().openapi({ description: "Number of tasks with a score" }),
+    scores: z.record(z.string(), z.number()).openapi({ description: "task slug -> score (absent = missing)" }),
+    results: Results,
+  })
+  .openapi("LeaderboardSystem");
+
+export const Leaderboard = z
+  .object({
+    benchmark: z.object({ slug: z.string(), name: z.string(), revision: z.number().int() }),
+    level: z.enum(["task", "instance"]),
+    tasks: z.array(LeaderboardTask),
+    methods: z.array(z.string()),
+    systems: z.array(LeaderboardSystem).openapi({ description: "In the first method's rank order" }),
+    kemeny: RankResponse.shape.kemeny,
+    agreement: RankResponse.shape.agreement,
+  })
+  .openapi("Leaderboard");
+
+const cacheHeaders = {
+  ETag: { description: "Strong validator of (benchmark, revision, query, format)", schema: { type: "string" as const } },
+  "Cache-Control": { description: "public, max-age=0, must-revalidate", schema: { type: "string" as const } },
+};
+
+export const leaderboard = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks/{slug}/leaderboard",
+  tags: ["leaderboards"],
+  summary: "The benchmark's current leaderboard under every requested method (JSON or CSV)",
+  request: { params: BenchmarkParams, query: LeaderboardQuery },
+  responses: {
+    200: {
+      description: "The leaderboard; `?format=csv`: one row per system (`system,name,coverage,<method>_rank,<method>_score...,<task>...`)",
+      headers: cacheHeaders,
+      content: { "application/json": { schema: Leaderboard }, "text/csv": { schema: z.string() } },
+    },
+    304: { description: "Not modified (If-None-Match matched the current ETag)", headers: cacheHeaders },
+    ...errorResponses(400, 404),
+  },
+});
+
+export const BadgeQuery = z.object({
+  method: z.enum(TASK_METHODS).optional().openapi({ description: `Ranking method (default borda): ${METHOD_LIST}` }),
+});
+
+export const BadgeParams = z.object({ slug: slugParam("slug"), system: slugParam("system") });
+
+export const ShieldsEndpoint = z
+  .object({
+    schemaVersion: z.literal(1),
+    label: z.string(),
+    message: z.string(),
+    color: z.string(),
+    isError: z.boolean().optional().openapi({ description: "Only on error badges" }),
+  })
+  .openapi("ShieldsEndpoint");
+
+const badgeCache = {
+  ETag: { description: "Validator of (benchmark, revision, system, method, format)", schema: { type: "string" as const } },
+  "Cache-Control": { description: "public, max-age=300, s-maxage=300 (errors: max-age=60)", schema: { type: "string" as const } },
+};
+
+function badgeRoute(format: "svg" | "json") {
+  const mediaType = format === "svg" ? "image/svg+xml" : "application/json";
+  const schema = format === "svg" ? z.string() : ShieldsEndpoint;
+  const content = { [mediaType]: { schema } };
+  return createRoute({
+    method: "get",
+    path: `/api/v1/benchmarks/{slug}/systems/{system}/badge.${format}`,
+    tags: ["badges"],
+    summary:
+      format === "svg"
+        ? "Shields-style SVG badge with the system's rank (`#k of n`)"
+        : "The shields.io endpoint JSON of the system's rank badge",
+    request: { params: BadgeParams, query: BadgeQuery },
+    responses: {
+      200: { description: "The badge", headers: badgeCache, content },
+      304: { description: "Not modified", headers: badgeCache },
+      400: { description: "Unknown method (error badge)", content },
+      404: { description: "Unknown benchmark or system (error badge)", content },
+    },
+  });
+}
+
+export const badgeSvg = badgeRoute("svg");
+export const badgeJson = badgeRoute("json");
