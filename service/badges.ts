@@ -66,6 +66,9 @@ export function createBadgeService(leaderboards: LeaderboardService) {
   }
 
   return {
+    /** The body of a generic error badge (400 bad method, 404 unknown benchmark/system). */
+    error: (status: 400 | 404, format: BadgeFormat) =>
+      renderBadge({ label: "podium", message: status === 404 ? "not found" : "bad request", color: status === 404 ? "lightgrey" : "red" }, format, true),
     /**
      * The badge of `system` under `method` (default borda) on the current leaderboard, computed
      * through the leaderboard cache (methods = [method]). `notModified` when `ifNoneMatch`
@@ -82,7 +85,7 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         throw err;
       }
       const label = badgeLabel(ref.benchmark, m);
-      const etagFor = (revision: number) => `"badge-${ref.benchmark.id}-${revision}-${shortHash(`${systemSlug}|${m}|${format}`)}"`;
+      const etagFor = (revision: number) => `"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}`)}"`;
       const etag = etagFor(ref.benchmark.revision);
       if (etagMatches(ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
       const lb = await leaderboards.entryFor(ref);

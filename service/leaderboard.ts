@@ -82,9 +82,15 @@ export function shortHash(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Strong ETag of a leaderboard representation: `"lb-<benchmarkId>-<revision>-<hash(query, format)>"`. */
-export function leaderboardEtag(benchmarkId: number, revision: number, query: NormalizedQuery, format: LeaderboardFormat): string {
-  return `"lb-${benchmarkId}-${revision}-${shortHash(`${queryKey(query)}|${format}`)}"`;
+/** Identity of a benchmark that survives id reuse (a database recreated under a running process). */
+export type BenchmarkIdentity = Pick<BenchmarkRecord, "id" | "slug" | "createdAt">;
+
+/**
+ * Strong ETag of a leaderboard representation:
+ * `"lb-<benchmarkId>-<revision>-<hash(slug, createdAt, query, format)>"`.
+ */
+export function leaderboardEtag(benchmark: BenchmarkIdentity, revision: number, query: NormalizedQuery, format: LeaderboardFormat): string {
+  return `"lb-${benchmark.id}-${revision}-${shortHash(`${benchmark.slug}|${benchmark.createdAt}|${queryKey(query)}|${format}`)}"`;
 }
 
 /**
@@ -252,14 +258,14 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
   const inflight = new Map<string, Promise<CacheEntry>>();
   const stats: LeaderboardStats = { computed: 0, cacheHits: 0 };
-  const keyOf = (benchmarkId: number, revision: number, q: NormalizedQuery) => `${benchmarkId}|${revision}|${queryKey(q)}`;
+  const keyOf = (b: BenchmarkIdentity, revision: number, q: NormalizedQuery) => `${b.id}|${b.slug}|${b.createdAt}|${revision}|${queryKey(q)}`;
 
   /** Read the benchmark (one query) and the ETag; 404 when unknown. No ranking happens. */
   async function resolve(slug: string, query: LeaderboardQuery = {}, format: LeaderboardFormat = "json"): Promise<LeaderboardRef> {
     const benchmark = await source.getBenchmarkBySlug(slug);
     if (!benchmark) throw notFound(`benchmark "${slug}" not found`);
     const q = normalizeQuery(query);
-    return { benchmark, query: q, etag: leaderboardEtag(benchmark.id, benchmark.revision, q, format) };
+    return { benchmark, query: q, etag: leaderboardEtag(benchmark, benchmark.revision, q, format) };
   }
 
   async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
@@ -273,7 +279,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    const key = keyOf(benchmark.id, current.revision, q);
+    const key = keyOf(benchmark, current.revision, q);
     const hit = cache.get(key);
     if (hit) return hit;
     const entry: CacheEntry = { leaderboard: computeLeaderboard(benchmark, current, q) };
@@ -285,7 +291,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */
   async function entryFor(ref: LeaderboardRef): Promise<CacheEntry> {
     const { benchmark, query } = ref;
-    const key = keyOf(benchmark.id, benchmark.revision, query);
+    const key = keyOf(benchmark, benchmark.revision, query);
     const hit = cache.get(key);
     if (hit) {
       stats.cacheHits++;
@@ -325,7 +331,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
       const ref = await resolve(slug, query, format);
       if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
       const entry = await entryFor(ref);
-      const etag = leaderboardEtag(ref.benchmark.id, entry.leaderboard.benchmark.revision, ref.query, format);
+      const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, format);
       return { notModified: false, etag, leaderboard: entry.leaderboard, body: serialize(entry, format) };
     },
     /** Lower-level pieces for other read models (badges, pages). */
