@@ -1,3 +1,5 @@
+export {};
+
 const usage = `podium <command>
 
 Commands:

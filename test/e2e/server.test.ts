@@ -3,70 +3,12 @@
  * generated admin token, a second process on the same data directory refused, restart keeps
  * data. With DATABASE_URL set, the same flow against a fresh PostgreSQL database.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../helpers/database.ts";
-import { repoRoot } from "../helpers/shared-data.ts";
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function start(env: Record<string, string>, port: number): Running {
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.PODIUM_ADMIN_TOKEN;
-  const child = spawn(process.execPath, ["--import", "tsx", "api/server.ts"], {
-    cwd: repoRoot,
-    env: { ...base, HOST: "127.0.0.1", PORT: String(port), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, port, output: () => out, exited };
-}
-
-async function waitHealthy(server: Running, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  server.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`server exited early:\n${server.output()}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
-      if (res.status === 200 && server.output().includes("Podium listening")) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not healthy in time:\n${server.output()}`);
-}
-
-async function stop(server: Running): Promise<number | null> {
-  server.child.kill("SIGTERM");
-  return server.exited;
-}
+import { freePort, start, stop, waitHealthy, type Running } from "../helpers/server.ts";
 
 async function http(port: number, method: string, p: string, token?: string, body?: unknown) {
   const headers: Record<string, string> = {};

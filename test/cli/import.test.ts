@@ -1,0 +1,174 @@
+/**
+ * `podium import` end to end: the real CLI (`node cli/podium.js import ...`) against a real
+ * server process (temp data dir, known admin token).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { noteIfSharedDataMissing, repoRoot, sharedDataAvailable, sharedDataPath } from "../helpers/shared-data.ts";
+
+noteIfSharedDataMissing("importing GLUE");
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function podium(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const base = { ...process.env };
+  delete base.PODIUM_URL;
+  delete base.PODIUM_TOKEN;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["cli/podium.js", ...args], { cwd: repoRoot, env: { ...base, ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "podium-import-"));
+function csvFile(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const TINY = `system,Acc-A,Err B,F1
+"Alpha & Co",0.9,12,0.8
+Beta,0.7,10,
+"Beta",0.8,9,0.9
+"Zeta ""Z""",,,
+`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function get(p: string) {
+  const res = await fetch(server.url + p);
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe("podium import: flags", () => {
+  it("prints usage with --help", async () => {
+    const r = await podium(["import", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: podium import FILE\.csv --benchmark SLUG/);
+  });
+
+  it.each([
+    [["import", "x.csv"], /--benchmark SLUG is required/],
+    [["import", "x.csv", "--benchmark", "Bad Slug", "--token", "t"], /is not a slug/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--frobnicate"], /unknown option --frobnicate/],
+    [["import", "--benchmark", "b", "--token", "t"], /missing FILE\.csv/],
+    [["import", "x.csv", "--benchmark", "b"], /a token is required/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--lower-is-better", "f1"], /only apply with --create/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--url", "ftp://x"], /--url must be an http\(s\) URL/],
+    [["import", "x.csv", "--benchmark", "b", "--token"], /--token needs a value/],
+  ])("exits 2 on bad flags: %j", async (args, message) => {
+    const r = await podium(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("exits 2 on an unreadable file or a bad CSV", async () => {
+    const missing = await podium(["import", path.join(dir, "nope.csv"), "--benchmark", "b", "--token", "t"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("cannot read");
+    const bad = await podium(["import", csvFile("bad.csv", "system,a\nx,notanumber\n"), "--benchmark", "b", "--token", "t"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad CSV: line 2/);
+  });
+
+  it("exits 2 on --lower-is-better naming a task the CSV lacks", async () => {
+    const r = await podium(["import", csvFile("t0.csv", TINY), "--benchmark", "t0", "--create", "--lower-is-better", "nope"], { PODIUM_URL: server.url, PODIUM_TOKEN: server.adminToken });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown task\(s\) nope/);
+  });
+});
+
+describe("podium import: against a server", () => {
+  it("creates the benchmark and imports every scored system in one submission", async () => {
+    const file = csvFile("tiny.csv", TINY);
+    const r = await podium(["import", file, "--benchmark", "tiny", "--create", "--name", "Tiny <Bench>", "--lower-is-better", "Err B", "--url", server.url, "--token", server.adminToken]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("imported 3 systems into tiny (revision 1)");
+    expect(r.stdout).toContain(`${server.url}/benchmarks/tiny`);
+    expect(r.stderr).toContain("created benchmark tiny with 3 tasks");
+    expect(r.stderr).toContain('skipping 1 system(s) without any score: Zeta "Z"');
+
+    const b = await get("/api/v1/benchmarks/tiny");
+    expect(b.body.name).toBe("Tiny <Bench>");
+    expect(b.body.tasks.map((t: any) => [t.slug, t.name, t.higherIsBetter])).toEqual([
+      ["acc-a", "Acc-A", true],
+      ["err-b", "Err B", false],
+      ["f1", "F1", true],
+    ]);
+    const lb = await get("/api/v1/benchmarks/tiny/leaderboard?methods=mean");
+    const systems = Object.fromEntries(lb.body.systems.map((s: any) => [s.slug, s]));
+    expect(Object.keys(systems).sort()).toEqual(["alpha-and-co", "beta", "beta-2"]);
+    expect(systems["alpha-and-co"].name).toBe("Alpha & Co");
+    expect(systems["beta-2"]).toMatchObject({ name: "Beta", scores: { "acc-a": 0.8, "err-b": 9, f1: 0.9 } });
+    expect(systems.beta.scores).toEqual({ "acc-a": 0.7, "err-b": 10 });
+  });
+
+  it("continues when the benchmark exists (409), with URL and token from the environment", async () => {
+    const r = await podium(["import", csvFile("tiny.csv", TINY), "--benchmark", "tiny", "--create"], { PODIUM_URL: server.url + "/", PODIUM_TOKEN: server.adminToken });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("benchmark tiny already exists");
+    expect(r.stdout).toContain("imported 3 systems into tiny (revision 2)");
+  });
+
+  it("imports with a benchmark token into an existing benchmark, matching headers to task names", async () => {
+    const tok = await fetch(`${server.url}/api/v1/benchmarks/tiny/tokens`, { method: "POST", headers: { authorization: `Bearer ${server.adminToken}` } });
+    const { token } = (await tok.json()) as { token: string };
+    const r = await podium(["import", csvFile("more.csv", "system,F1,Acc-A\nGamma,0.5,0.6\n"), "--benchmark", "tiny", "--url", server.url, "--token", token]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("imported 1 systems into tiny (revision 3)");
+    expect((await get("/api/v1/benchmarks/tiny/systems/gamma/submissions")).body.submissions[0].scores).toEqual({ f1: 0.5, "acc-a": 0.6 });
+  });
+
+  it("reports the server's error message and stores nothing when the submission is rejected", async () => {
+    const longName = "x".repeat(201);
+    const r = await podium(["import", csvFile("long.csv", `system,F1\nOk,1\n${longName},2\n`), "--benchmark", "tiny", "--url", server.url, "--token", server.adminToken]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/submitting 2 systems failed: 400 invalid_request/);
+    expect(r.stderr).toMatch(/submissions\[1\]\.system\.name/);
+    expect((await get("/api/v1/benchmarks/tiny")).body.revision).toBe(3);
+    expect((await get("/api/v1/benchmarks/tiny/systems/ok/submissions")).status).toBe(404);
+  });
+
+  it("fails clearly on an unknown benchmark, a bad token, unknown tasks and an unreachable server", async () => {
+    const file = csvFile("tiny.csv", TINY);
+    const unknown = await podium(["import", file, "--benchmark", "nope", "--url", server.url, "--token", server.adminToken]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/reading benchmark nope failed: 404 not_found/);
+    const badToken = await podium(["import", file, "--benchmark", "tiny", "--create", "--url", server.url, "--token", "pod_wrong"]);
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toMatch(/creating benchmark tiny failed: 401 unauthorized/);
+    const tasks = await podium(["import", csvFile("other.csv", "system,bleu\nA,1\n"), "--benchmark", "tiny", "--url", server.url, "--token", server.adminToken]);
+    expect(tasks.code).toBe(1);
+    expect(tasks.stderr).toMatch(/the CSV has task\(s\) bleu that benchmark tiny does not/);
+    const down = await podium(["import", file, "--benchmark", "tiny", "--url", "http://127.0.0.1:9", "--token", "t"]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it.runIf(sharedDataAvailable)("imports GLUE (105 systems) in one command", async () => {
+    const r = await podium(["import", sharedDataPath("glue.csv"), "--benchmark", "glue", "--create", "--name", "GLUE", "--url", server.url, "--token", server.adminToken]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("imported 105 systems into glue (revision 1)");
+    const lb = await get("/api/v1/benchmarks/glue/leaderboard?methods=mean,borda");
+    expect(lb.body.systems).toHaveLength(105);
+    expect(lb.body.systems.every((s: any) => s.coverage > 0)).toBe(true);
+  });
+});
