@@ -28,6 +28,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>) {
       telemetry: false,
       hideClientButton: true,
       agent: { disabled: true },
+      showDeveloperTools: "never",
     }),
   );
   app.get(DOCS_SCRIPT_PATH, (c) => {
