@@ -12,7 +12,7 @@ export interface SlopeSystem {
 }
 
 const LABEL_W = 190;
-const COL_GAP = 86;
+const COL_GAP = 100;
 const TOP = 34;
 const BOTTOM = 12;
 const LABEL_CHARS = 26;
