@@ -14,6 +14,21 @@ export { computeMethod, condorcetWinnerIndex, SCORE_METHODS, type ScoreMethod } 
 export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
 export { ranksFromScores, kendallTauB, tied } from "./ranks.ts";
 export { rankInstances, type InstanceTable, type InstanceTask } from "./instance.ts";
+export { createRng, xoshiro128StarStar, type Rng } from "./random.ts";
+export {
+  bootstrapTaskLevel,
+  bootstrapInstanceLevel,
+  nearestRankPercentile,
+  DEFAULT_BOOTSTRAP_SAMPLES,
+  MAX_BOOTSTRAP_SAMPLES,
+  DEFAULT_BOOTSTRAP_KEMENY_BUDGET_MS,
+  BOOTSTRAP_KEMENY_DP_MAX,
+  BOOTSTRAP_INTERVAL,
+  TIE_GROUP_SEPARATION,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type SystemUncertainty,
+} from "./bootstrap.ts";
 
 /** Validate a RankInput and turn it into the internal Table. Throws RankingInputError. */
 export function tableFromInput(input: RankInput): { table: Table; methods: TaskMethod[] } {
