@@ -1,7 +1,8 @@
 /** `npm run bench`: runs every bench group in turn. Add a group by importing its runner below. */
+import { runLeaderboardBenches } from "./leaderboard.ts";
 import { runRankingBenches } from "./ranking.ts";
 
-const groups: [string, () => void | Promise<void>][] = [["ranking", runRankingBenches]];
+const groups: [string, () => void | Promise<void>][] = [["ranking", runRankingBenches], ["leaderboard", runLeaderboardBenches]];
 
 for (const [name, run] of groups) {
   console.log(`== ${name} ==`);
