@@ -29,6 +29,7 @@ export {
   type BootstrapResult,
   type SystemUncertainty,
 } from "./bootstrap.ts";
+export { leaveOneTaskOut, robustnessReport, type LeaveOneTaskOut, type RobustnessOptions, type RobustnessReport } from "./robustness.ts";
 
 /** Validate a RankInput and turn it into the internal Table. Throws RankingInputError. */
 export function tableFromInput(input: RankInput): { table: Table; methods: TaskMethod[] } {
