@@ -326,4 +326,16 @@ describe.skipIf(!sharedDataAvailable)("GLUE (../shared/data)", () => {
       expect(a.tieGroups[method].length).toBeLessThan(glue.n);
     }
   });
+
+  it("kemeny with a step clock is deterministic even where resamples run out of budget", () => {
+    const { table: glue } = tableFromInput(wideCsvToInput(readSharedData("glue.csv")));
+    const run = () => {
+      let steps = 0;
+      return bootstrapTaskLevel(glue, ["kemeny"], { samples: 60, seed: 7, kemenyBudgetMs: 2, now: () => steps++ });
+    };
+    const a = run();
+    expect(run()).toEqual(a);
+    expect(a.kemeny!.exactResamples).toBeGreaterThan(0);
+    expect(a.results.kemeny.reduce((x, c) => x + c.pTop1, 0)).toBeCloseTo(1, 12);
+  });
 });
