@@ -22,7 +22,7 @@ code { font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; backg
 table { border-collapse:collapse; font-variant-numeric:tabular-nums; }
 th, td { padding:.3rem .55rem; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; vertical-align:top; }
 th { background:var(--soft); font-weight:600; position:sticky; top:0; }
-th.name, td.name { text-align:left; white-space:normal; min-width:10rem; max-width:22rem; overflow-wrap:anywhere; }
+th.name, td.name { text-align:left; white-space:normal; min-width:14rem; max-width:22rem; overflow-wrap:anywhere; }
 td.name { position:sticky; left:0; background:var(--bg); }
 th.name { left:0; z-index:1; }
 tr:hover td { background:#f8fafc; }

@@ -11,7 +11,7 @@ export interface SlopeSystem {
   ranks: number[];
 }
 
-const LABEL_W = 190;
+const LABEL_W = 215;
 const COL_GAP = 100;
 const TOP = 34;
 const BOTTOM = 12;
