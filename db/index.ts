@@ -8,6 +8,7 @@ export { isUniqueViolation, constraintOf, sqlStateOf } from "./errors.ts";
 export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";
+export * from "./repository/instances.ts";
 
 /** Run `fn` in one transaction (rolled back if it throws). Nested calls use savepoints. */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -90,7 +90,24 @@ export const submissionScores = pgTable(
   (t) => [primaryKey({ columns: [t.submissionId, t.taskId] })],
 );
 
-/** Instance-level scores of a system (per task and instance); filled by the instances endpoint (later issue). */
+/**
+ * One row per accepted instance-level upload of a system. An upload REPLACES all of the system's
+ * instance scores; the newest upload is the system's current "instance submission".
+ */
+export const instanceUploads = pgTable(
+  "instance_uploads",
+  {
+    id: serial("id").primaryKey(),
+    systemId: integer("system_id")
+      .notNull()
+      .references(() => systems.id, { onDelete: "cascade" }),
+    rowCount: integer("row_count").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("instance_uploads_system_id_desc").on(t.systemId, t.id.desc())],
+);
+
+/** Instance-level scores of a system (per task and instance): the rows of its newest upload. */
 export const instanceScores = pgTable(
   "instance_scores",
   {

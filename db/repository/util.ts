@@ -15,3 +15,8 @@ export function fromJson<T>(value: unknown): T {
 export function pgArrayLiteral(values: readonly number[]): string {
   return `{${values.map((v) => String(v)).join(",")}}`;
 }
+
+/** A Postgres text array literal (`{"a","b\"c"}`), passed as one text parameter. */
+export function pgTextArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+}

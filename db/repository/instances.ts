@@ -1,0 +1,168 @@
+/**
+ * Instance-level scores: streamed uploads (batched set-based inserts inside the caller's
+ * transaction) and the aggregated read for instance-level leaderboards.
+ */
+import { sql } from "drizzle-orm";
+import { query, type Db } from "../client.ts";
+import { isUniqueViolation } from "../errors.ts";
+import type { TaskRecord } from "./benchmarks.ts";
+import { fromJson, pgArrayLiteral, pgTextArrayLiteral, toIso } from "./util.ts";
+
+/** One batch of rows, as parallel arrays. */
+export interface InstanceBatch {
+  taskIds: number[];
+  instances: string[];
+  scores: number[];
+}
+
+/** Thrown by insertInstanceBatch when rows repeat a (task, instance) stored by an earlier batch. */
+export class DuplicateInstanceRowsError extends Error {
+  /** 0-based indexes into the batch. */
+  constructor(readonly indexes: number[]) {
+    super(`${indexes.length} duplicate (task, instance) rows`);
+    this.name = "DuplicateInstanceRowsError";
+  }
+}
+
+/**
+ * Start replacing a system's instance scores (call inside a transaction, after bumpRevision):
+ * create the system if new (name = slug), delete its stored instance scores. Returns its id.
+ */
+export async function beginInstanceUpload(db: Db, benchmarkId: number, systemSlug: string): Promise<number> {
+  const rows = await query<{ id: number }>(
+    db,
+    sql`
+      with ins as (
+        insert into systems (benchmark_id, slug, name) values (${benchmarkId}, ${systemSlug}, ${systemSlug})
+        on conflict (benchmark_id, slug) do nothing returning id
+      )
+      select id from ins union all
+      select id from systems where benchmark_id = ${benchmarkId} and slug = ${systemSlug}`,
+  );
+  const systemId = Number(rows[0].id);
+  await db.execute(sql`delete from instance_scores where system_id = ${systemId}`);
+  return systemId;
+}
+
+/**
+ * Insert one batch with ONE statement (`insert ... select from unnest(arrays)`), in a savepoint so
+ * that a primary-key violation (a (task, instance) already stored by an earlier batch of this
+ * upload) can be reported: throws DuplicateInstanceRowsError naming the offending rows. The
+ * caller must have removed duplicates within the batch.
+ */
+export async function insertInstanceBatch(db: Db, systemId: number, batch: InstanceBatch): Promise<void> {
+  if (batch.scores.length === 0) return;
+  const taskIds = pgArrayLiteral(batch.taskIds);
+  const instances = pgTextArrayLiteral(batch.instances);
+  const scores = pgArrayLiteral(batch.scores);
+  try {
+    await db.transaction(async (sp) => {
+      await sp.execute(sql`
+        insert into instance_scores (system_id, task_id, instance, score)
+        select ${systemId}, * from unnest(${taskIds}::int[], ${instances}::text[], ${scores}::float8[])`);
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    // The savepoint is rolled back: the stored rows are exactly the earlier batches.
+    const dup = await query<{ ord: number }>(
+      db,
+      sql`
+        select u.ord from unnest(${taskIds}::int[], ${instances}::text[]) with ordinality as u(task_id, instance, ord)
+        where exists (select 1 from instance_scores s
+                      where s.system_id = ${systemId} and s.task_id = u.task_id and s.instance = u.instance)
+        order by u.ord limit 100`,
+    );
+    throw new DuplicateInstanceRowsError(dup.map((r) => Number(r.ord) - 1));
+  }
+}
+
+/** Record a finished upload (the system's current instance submission). */
+export async function recordInstanceUpload(db: Db, systemId: number, rowCount: number): Promise<{ id: number; createdAt: string }> {
+  const [row] = await query<{ id: number; created_at: unknown }>(
+    db,
+    sql`insert into instance_uploads (system_id, row_count) values (${systemId}, ${rowCount}) returning id, created_at`,
+  );
+  return { id: Number(row.id), createdAt: toIso(row.created_at) };
+}
+
+export async function hasInstanceScores(db: Db, benchmarkId: number): Promise<boolean> {
+  const rows = await query<{ ok: number }>(
+    db,
+    sql`select 1 as ok from instance_scores i join systems s on s.id = i.system_id where s.benchmark_id = ${benchmarkId} limit 1`,
+  );
+  return rows.length > 0;
+}
+
+export interface InstanceSystem {
+  id: number;
+  slug: string;
+  name: string;
+  url: string | null;
+  /** The system's newest instance upload. */
+  uploadId: number;
+  uploadedAt: string;
+}
+
+/** (task, system) cell: the system's instances of that task and their scores (same order). */
+export interface InstanceCell {
+  taskId: number;
+  systemId: number;
+  instances: string[];
+  scores: number[];
+}
+
+export interface InstanceScores {
+  revision: number;
+  tasks: TaskRecord[];
+  /** Systems with at least one instance score, by slug. */
+  systems: InstanceSystem[];
+  cells: InstanceCell[];
+}
+
+/**
+ * Everything an instance-level leaderboard needs, as one snapshot (a REPEATABLE READ
+ * transaction): revision, tasks, systems with instance scores, and the scores aggregated per
+ * (task, system) into two JSON arrays (one row per cell, not per score). null if unknown.
+ */
+export async function loadInstanceScores(db: Db, benchmarkId: number): Promise<InstanceScores | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set transaction isolation level repeatable read`);
+    const [meta] = await query<{ revision: number; tasks: unknown; systems: unknown }>(
+      tx,
+      sql`
+        select b.revision,
+          (select coalesce(json_agg(json_build_object(
+              'id', t.id, 'slug', t.slug, 'name', t.name, 'metric', t.metric,
+              'higherIsBetter', t.higher_is_better, 'weight', t.weight, 'group', t."group",
+              'position', t.position) order by t.position), '[]'::json)
+           from tasks t where t.benchmark_id = b.id) as tasks,
+          (select coalesce(json_agg(json_build_object(
+              'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
+              'uploadId', up.id, 'uploadedAt', up.created_at) order by sy.slug), '[]'::json)
+           from systems sy
+           join lateral (select u.id, u.created_at from instance_uploads u
+                         where u.system_id = sy.id order by u.id desc limit 1) up on true
+           where sy.benchmark_id = b.id
+             and exists (select 1 from instance_scores i where i.system_id = sy.id)) as systems
+        from benchmarks b where b.id = ${benchmarkId}`,
+    );
+    if (!meta) return null;
+    const cells = await query<{ task_id: number; system_id: number; instances: unknown; scores: unknown }>(
+      tx,
+      sql`
+        select i.task_id, i.system_id,
+          json_agg(i.instance order by i.instance) as instances,
+          json_agg(i.score order by i.instance) as scores
+        from instance_scores i join systems sy on sy.id = i.system_id
+        where sy.benchmark_id = ${benchmarkId}
+        group by i.task_id, i.system_id`,
+    );
+    const systems = fromJson<InstanceSystem[]>(meta.systems).map((s) => ({ ...s, uploadedAt: toIso(s.uploadedAt) }));
+    return {
+      revision: Number(meta.revision),
+      tasks: fromJson<TaskRecord[]>(meta.tasks),
+      systems,
+      cells: cells.map((c) => ({ taskId: Number(c.task_id), systemId: Number(c.system_id), instances: fromJson<string[]>(c.instances), scores: fromJson<number[]>(c.scores) })),
+    };
+  });
+}
