@@ -2,13 +2,14 @@
  * The Hono application: `createApp({ services, config })`. Routes live in one folder per
  * resource under api/routes/ and are registered in ROUTES below (add yours there).
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Services } from "../service/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
-import { notFoundHandler, onError, payloadTooLarge, validationHook } from "./errors.ts";
+import { createBaseApp, serveOpenApiDocument } from "./base.ts";
+import { payloadTooLarge } from "./errors.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -29,14 +30,8 @@ export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, r
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;
 
-export function createOpenApiApp(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-}
-
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
-  const app = createOpenApiApp();
-  app.onError(onError);
-  app.notFound(notFoundHandler);
+  const app = createBaseApp<AppEnv>();
 
   app.use(
     "*",
@@ -62,10 +57,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // HTML pages and /docs: plain routes, not in the OpenAPI document.
   registerPages(app);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "Podium API", version: "1.0.0", description: "Leaderboards for ML benchmarks (see API.md)." },
-  });
+  serveOpenApiDocument(app, "Leaderboards for ML benchmarks (see API.md).");
   return app;
 }

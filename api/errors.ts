@@ -6,7 +6,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { DomainError, type DomainErrorKind, type FieldIssue } from "../service/index.ts";
+import { DomainError, type DomainErrorKind, type FieldIssue } from "../service/errors.ts";
 
 export type ErrorCode =
   | "invalid_request"

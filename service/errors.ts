@@ -1,5 +1,5 @@
 /** Domain errors thrown by service/ functions; api/errors.ts maps them to HTTP statuses. */
-import { sqlStateOf } from "../db/index.ts";
+import { sqlStateOf } from "../db/errors.ts";
 
 export type DomainErrorKind = "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict";
 
