@@ -8,14 +8,25 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
-import { Table, rankPreparedTable, TASK_METHODS, type KemenySummary, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import { Table, bootstrapTaskLevel, rankPreparedTable, TASK_METHODS, type KemenySummary, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
+import {
+  attachUncertainty,
+  normalizeUncertainty,
+  uncertaintyCsvCells,
+  uncertaintyCsvHeader,
+  uncertaintyKey,
+  type UncertaintyCell,
+  type UncertaintyParams,
+  type UncertaintyQuery,
+  type UncertaintySummary,
+} from "./uncertainty.ts";
 
 export type LeaderboardLevel = "task" | "instance";
 export type LeaderboardFormat = "json" | "csv";
 
-export interface LeaderboardQuery {
+export interface LeaderboardQuery extends UncertaintyParams {
   methods?: readonly TaskMethod[];
   level?: LeaderboardLevel;
   kemenyBudgetMs?: number;
@@ -26,6 +37,8 @@ export interface NormalizedQuery {
   methods: TaskMethod[];
   level: LeaderboardLevel;
   kemenyBudgetMs?: number;
+  /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */
+  uncertainty?: UncertaintyQuery;
 }
 
 export interface LeaderboardTask {
@@ -37,7 +50,11 @@ export interface LeaderboardTask {
   group: string | null;
 }
 
+/** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
+export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;
+
 export interface LeaderboardSystem extends RankedSystem {
+  results: Record<string, LeaderboardCell>;
   name: string;
   url: string | null;
   submissionId: number;
@@ -57,6 +74,9 @@ export interface Leaderboard {
   systems: LeaderboardSystem[];
   kemeny?: KemenySummary;
   agreement: RankResponse["agreement"];
+  /** With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart. */
+  tieGroups?: Record<string, string[][]>;
+  uncertainty?: UncertaintySummary;
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
@@ -64,12 +84,14 @@ export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
   const out: NormalizedQuery = { methods, level: query.level ?? "task" };
   // kemenyBudgetMs only matters when kemeny is requested: keep it out of the key otherwise.
   if (query.kemenyBudgetMs !== undefined && methods.includes("kemeny")) out.kemenyBudgetMs = query.kemenyBudgetMs;
+  const uncertainty = normalizeUncertainty(query, methods);
+  if (uncertainty) out.uncertainty = uncertainty;
   return out;
 }
 
 /** Canonical text of a normalized query (cache key part). */
 export function queryKey(q: NormalizedQuery): string {
-  return `${q.level}|${q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}`;
+  return `${q.level}|${q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}${uncertaintyKey(q.uncertainty)}`;
 }
 
 /** 32-bit FNV-1a, hex (short, stable, dependency-free). */
@@ -107,11 +129,11 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
   });
 }
 
-/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
-export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery): Leaderboard {
-  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
-  const tasks = current.tasks;
-  const systems = current.systems;
+/** The task-level score Table of `systems` (in that order) over `tasks` (a current snapshot or a leaderboard). */
+export function scoreTable(
+  tasks: readonly Pick<LeaderboardTask, "slug" | "higherIsBetter" | "weight">[],
+  systems: readonly { slug: string; scores: Record<string, number> }[],
+): Table {
   const m = tasks.length;
   const scores = new Float64Array(systems.length * m).fill(NaN);
   const col = new Map(tasks.map((t, i) => [t.slug, i]));
@@ -121,20 +143,28 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
       if (t !== undefined && typeof v === "number" && Number.isFinite(v)) scores[i * m + t] = v;
     }
   });
-  const table = new Table({
+  return new Table({
     systems: systems.map((s) => s.slug),
     tasks: tasks.map((t) => t.slug),
     scores,
     higherIsBetter: tasks.map((t) => t.higherIsBetter),
     weights: tasks.map((t) => t.weight),
   });
+}
+
+/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
+export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery): Leaderboard {
+  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
+  const tasks = current.tasks;
+  const systems = current.systems;
+  const table = scoreTable(tasks, systems);
   const ranked = rankPreparedTable(table, query.methods, { kemenyBudgetMs: query.kemenyBudgetMs });
   const bySlug = new Map(systems.map((s) => [s.slug, s]));
   const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
     const s = bySlug.get(r.slug)!;
     return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
   });
-  return {
+  const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
     level: "task",
     tasks: tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
@@ -143,6 +173,8 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
     ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
     agreement: ranked.agreement,
   };
+  const u = query.uncertainty;
+  return u ? attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods, opts)) : lb;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,11 +196,14 @@ function csvNumber(value: number | undefined): string {
 
 /**
  * One row per system in leaderboard order:
- * `system,name,coverage,<method>_rank,<method>_score...,<task>...` (kemeny has a rank only).
+ * `system,name,coverage,<method>_rank,<method>_score...,<task>...` (kemeny has a rank only);
+ * with uncertainty, each method's columns are followed by `<method>_lo,<method>_hi,<method>_ptop1`.
  */
 export function leaderboardCsv(lb: Leaderboard): string {
   const header = ["system", "name", "coverage"];
-  for (const method of lb.methods) header.push(`${method}_rank`, ...(method === "kemeny" ? [] : [`${method}_score`]));
+  const withUncertainty = lb.uncertainty !== undefined;
+  for (const method of lb.methods)
+    header.push(`${method}_rank`, ...(method === "kemeny" ? [] : [`${method}_score`]), ...(withUncertainty ? uncertaintyCsvHeader(method) : []));
   header.push(...lb.tasks.map((t) => t.slug));
   const lines = [header.map(csvText).join(",")];
   for (const s of lb.systems) {
@@ -177,6 +212,7 @@ export function leaderboardCsv(lb: Leaderboard): string {
       const cell = s.results[method];
       cells.push(csvNumber(cell?.rank));
       if (method !== "kemeny") cells.push(csvNumber(cell?.score));
+      if (withUncertainty) cells.push(...uncertaintyCsvCells(cell));
     }
     for (const t of lb.tasks) cells.push(csvNumber(s.scores[t.slug]));
     lines.push(cells.join(","));

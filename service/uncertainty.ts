@@ -1,0 +1,147 @@
+/**
+ * Bootstrap uncertainty on leaderboards (API.md "Uncertainty and robustness"; the statistics
+ * are ranking/bootstrap.ts, defined in ranking/README.md). Level-neutral: the caller supplies
+ * the bootstrap of its level (tasks or instances) and this module adds `interval`, `pTop1`,
+ * `tieGroups` and the `uncertainty` metadata to a computed leaderboard. Pure: no I/O.
+ */
+import {
+  BOOTSTRAP_INTERVAL,
+  DEFAULT_BOOTSTRAP_SAMPLES,
+  MAX_BOOTSTRAP_SAMPLES,
+  TIE_GROUP_SEPARATION,
+  type BootstrapOptions,
+  type BootstrapResult,
+} from "../ranking/index.ts";
+import { invalid } from "./errors.ts";
+import type { Leaderboard } from "./leaderboard.ts";
+
+export type UncertaintyMethod = "bootstrap";
+
+/** The query parameters as received (`samples`/`seed` are ignored without `uncertainty`). */
+export interface UncertaintyParams {
+  uncertainty?: UncertaintyMethod;
+  samples?: number;
+  seed?: number;
+}
+
+/** Normalized: present only when uncertainty was asked for, with defaults applied. */
+export interface UncertaintyQuery {
+  method: UncertaintyMethod;
+  samples: number;
+  seed: number;
+}
+
+export const DEFAULT_SEED = 0;
+/** Seeds are unsigned 32-bit integers (the PRNG takes seeds modulo 2^32: one spelling per seed). */
+export const MAX_SEED = 2 ** 32 - 1;
+/** Kemeny costs ~3-5 ms per resample on 100 systems: its samples are capped lower. */
+export const MAX_KEMENY_SAMPLES = 2000;
+/**
+ * Per-resample Kemeny budget in solver steps (not milliseconds): the solver reads its clock once
+ * per local-search pass and once per 1024 branch-and-bound nodes, and the clock handed to it
+ * counts those reads. So a resample either is proven optimal within this much work or uses the
+ * best order found after it, on every machine: same seed, same answer. On GLUE (105 systems)
+ * ~99.7% of resamples are proven optimal within 50 steps.
+ */
+export const BOOTSTRAP_KEMENY_STEPS = 50;
+
+/** A work-counting clock for the Kemeny solver (`now: () => steps++`). */
+export function stepClock(): () => number {
+  let steps = 0;
+  return () => steps++;
+}
+
+/** Defaults and the cross-field rule (kemeny caps samples); 400 naming the field. */
+export function normalizeUncertainty(params: UncertaintyParams, methods: readonly string[]): UncertaintyQuery | undefined {
+  if (params.uncertainty === undefined) return undefined;
+  if (params.uncertainty !== "bootstrap") throw invalid("unknown uncertainty method", [{ field: "uncertainty", message: 'must be "bootstrap"' }]);
+  const samples = params.samples ?? DEFAULT_BOOTSTRAP_SAMPLES;
+  const seed = params.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_BOOTSTRAP_SAMPLES)
+    throw invalid("invalid samples", [{ field: "samples", message: `must be an integer 1..${MAX_BOOTSTRAP_SAMPLES}` }]);
+  if (methods.includes("kemeny") && samples > MAX_KEMENY_SAMPLES)
+    throw invalid("too many samples for kemeny", [{ field: "samples", message: `must be at most ${MAX_KEMENY_SAMPLES} when kemeny is among the methods` }]);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw invalid("invalid seed", [{ field: "seed", message: `must be an integer 0..${MAX_SEED}` }]);
+  return { method: "bootstrap", samples, seed };
+}
+
+/** Cache-key part ("" without uncertainty, so plain leaderboards keep their keys). */
+export function uncertaintyKey(u: UncertaintyQuery | undefined): string {
+  return u ? `|${u.method}:${u.samples}:${u.seed}` : "";
+}
+
+/** Per system and method: the bootstrap additions to `results[method]`. */
+export interface UncertaintyCell {
+  /** [lo, hi]: nearest-rank 2.5th and 97.5th percentiles of the resampled rank. */
+  interval: [number, number];
+  /** Share of resamples ranked first (a k-way tie for first counts 1/k). */
+  pTop1: number;
+}
+
+/** The `uncertainty` metadata of a leaderboard computed with it. */
+export interface UncertaintySummary {
+  method: UncertaintyMethod;
+  level: "task" | "instance";
+  samples: number;
+  seed: number;
+  /** The interval's percentiles (0.025, 0.975), nearest-rank rule. */
+  percentiles: [number, number];
+  /** A tie group's leader ranks strictly above a system in at least this share of resamples, or the system joins its group. */
+  separation: number;
+  /** Present iff kemeny was ranked: its per-resample work budget and how many resamples were proven optimal. */
+  kemeny?: { budgetSteps: number; exactResamples: number };
+}
+
+/**
+ * Adds the bootstrap to a leaderboard: `bootstrap` runs the level's resampling
+ * (`bootstrapTaskLevel(table, methods, opts)` or `bootstrapInstanceLevel(...)`) over a table
+ * whose systems are `systems` (in that order); the leaderboard's own ranks are passed as
+ * `fullRanks`, so tie groups follow the displayed order and Kemeny's full solve is not repeated.
+ */
+export function attachUncertainty(
+  lb: Leaderboard,
+  systems: readonly string[],
+  u: UncertaintyQuery,
+  bootstrap: (opts: BootstrapOptions) => BootstrapResult,
+): Leaderboard {
+  const summary: UncertaintySummary = {
+    method: u.method,
+    level: lb.level,
+    samples: u.samples,
+    seed: u.seed,
+    percentiles: [BOOTSTRAP_INTERVAL[0], BOOTSTRAP_INTERVAL[1]],
+    separation: TIE_GROUP_SEPARATION,
+  };
+  if (systems.length === 0) {
+    if (lb.methods.includes("kemeny")) summary.kemeny = { budgetSteps: BOOTSTRAP_KEMENY_STEPS, exactResamples: 0 };
+    return { ...lb, tieGroups: Object.fromEntries(lb.methods.map((m) => [m, []])), uncertainty: summary };
+  }
+  const index = new Map(systems.map((s, i) => [s, i]));
+  const fullRanks: Record<string, Int32Array> = {};
+  for (const method of lb.methods) {
+    const ranks = (fullRanks[method] = new Int32Array(systems.length));
+    for (const row of lb.systems) ranks[index.get(row.slug)!] = row.results[method].rank;
+  }
+  const boot = bootstrap({ samples: u.samples, seed: u.seed, kemenyBudgetMs: BOOTSTRAP_KEMENY_STEPS, now: stepClock(), fullRanks });
+  if (boot.kemeny) summary.kemeny = { budgetSteps: boot.kemeny.budgetMs, exactResamples: boot.kemeny.exactResamples };
+  const rows = lb.systems.map((row) => {
+    const i = index.get(row.slug)!;
+    const results: typeof row.results = {};
+    for (const [method, cell] of Object.entries(row.results)) {
+      const b = boot.results[method]?.[i];
+      results[method] = b ? { ...cell, interval: b.interval, pTop1: b.pTop1 } : cell;
+    }
+    return { ...row, results };
+  });
+  return { ...lb, systems: rows, tieGroups: boot.tieGroups, uncertainty: summary };
+}
+
+/** CSV header cells of one method's uncertainty columns. */
+export function uncertaintyCsvHeader(method: string): string[] {
+  return [`${method}_lo`, `${method}_hi`, `${method}_ptop1`];
+}
+
+/** CSV cells matching uncertaintyCsvHeader (empty when absent). */
+export function uncertaintyCsvCells(cell: Partial<UncertaintyCell> | undefined): string[] {
+  return cell?.interval ? [String(cell.interval[0]), String(cell.interval[1]), String(cell.pTop1)] : ["", "", ""];
+}
