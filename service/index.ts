@@ -2,16 +2,18 @@
  * Domain services (no drizzle, no hono): `createServices(database)` binds every action to the
  * database. Routes reach them through `c.var.services`.
  */
-import { getBenchmarkBySlug, getRevision, loadCurrentScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
+import { getBenchmarkBySlug, getRevision, loadCurrentScores, loadInstanceScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
 import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions } from "./leaderboard.ts";
 import * as submissions from "./submissions.ts";
+import * as instances from "./instances.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
 export type { SubmissionRequest } from "./submissions.ts";
+export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "./instances.ts";
 export type { Leaderboard, LeaderboardQuery, LeaderboardFormat, LeaderboardSystem, LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { CurrentScores, BenchmarkRecord };
@@ -27,7 +29,11 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const { db } = database;
   const adminTokenHash = options.adminToken ? auth.hashToken(options.adminToken) : undefined;
   const leaderboards = createLeaderboardService(
-    { getBenchmarkBySlug: (slug) => getBenchmarkBySlug(db, slug), loadCurrentScores: (id) => loadCurrentScores(db, id) },
+    {
+      getBenchmarkBySlug: (slug) => getBenchmarkBySlug(db, slug),
+      loadCurrentScores: (id) => loadCurrentScores(db, id),
+      loadInstanceScores: (id) => loadInstanceScores(db, id),
+    },
     options.leaderboards,
   );
   return {
@@ -49,6 +55,17 @@ export function createServices(database: Database, options: ServiceOptions = {})
       submit: (principal: auth.Principal, benchmarkSlug: string, requests: submissions.SubmissionRequest[], bulk = true) =>
         submissions.submit(db, principal, benchmarkSlug, requests, bulk),
       history: (benchmarkSlug: string, systemSlug: string) => submissions.history(db, benchmarkSlug, systemSlug),
+    },
+    /** Streamed instance-level uploads (service/instances.ts): replace a system's instance scores. */
+    instances: {
+      upload: (
+        principal: auth.Principal,
+        benchmarkSlug: string,
+        systemSlug: string,
+        format: instances.UploadFormat,
+        body: AsyncIterable<Uint8Array>,
+        options?: instances.InstanceUploadOptions,
+      ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, options),
     },
     /** Read side for leaderboards, badges and pages. */
     scores: {

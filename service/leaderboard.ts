@@ -8,9 +8,10 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
-import { Table, bootstrapTaskLevel, rankPreparedTable, TASK_METHODS, type KemenySummary, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
-import type { BenchmarkRecord, CurrentScores } from "../db/index.ts";
+import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
+import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
 import {
   attachUncertainty,
   normalizeUncertainty,
@@ -25,16 +26,18 @@ import {
 
 export type LeaderboardLevel = "task" | "instance";
 export type LeaderboardFormat = "json" | "csv";
+/** A task-level method, or an instance-level one (`borda2` exists only at `level=instance`). */
+export type LeaderboardMethod = TaskMethod | InstanceMethod;
 
 export interface LeaderboardQuery extends UncertaintyParams {
-  methods?: readonly TaskMethod[];
+  methods?: readonly LeaderboardMethod[];
   level?: LeaderboardLevel;
   kemenyBudgetMs?: number;
 }
 
-/** Methods deduplicated in the given order (default: every task-level method), level defaulted. */
+/** Methods deduplicated in the given order (default: every method of the level), level defaulted. */
 export interface NormalizedQuery {
-  methods: TaskMethod[];
+  methods: LeaderboardMethod[];
   level: LeaderboardLevel;
   kemenyBudgetMs?: number;
   /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */
@@ -80,7 +83,14 @@ export interface Leaderboard {
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
-  const methods = query.methods?.length ? [...new Set(query.methods)] : [...TASK_METHODS];
+  // Each level has its own methods (RANKING.md): instance level is mean, borda, borda2.
+  const known: readonly LeaderboardMethod[] = query.level === "instance" ? INSTANCE_METHODS : TASK_METHODS;
+  const methods = query.methods?.length ? [...new Set(query.methods)] : [...known];
+  const unknown = methods.find((m) => !known.includes(m));
+  if (unknown !== undefined)
+    throw invalid(`method "${unknown}" is not available at level=${query.level ?? "task"}`, [
+      { field: "methods", message: `${query.level ?? "task"}-level methods: ${known.join(", ")}` },
+    ]);
   const out: NormalizedQuery = { methods, level: query.level ?? "task" };
   // kemenyBudgetMs only matters when kemeny is requested: keep it out of the key otherwise.
   if (query.kemenyBudgetMs !== undefined && methods.includes("kemeny")) out.kemenyBudgetMs = query.kemenyBudgetMs;
@@ -158,7 +168,7 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
   const tasks = current.tasks;
   const systems = current.systems;
   const table = scoreTable(tasks, systems);
-  const ranked = rankPreparedTable(table, query.methods, { kemenyBudgetMs: query.kemenyBudgetMs });
+  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs });
   const bySlug = new Map(systems.map((s) => [s.slug, s]));
   const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
     const s = bySlug.get(r.slug)!;
@@ -174,7 +184,7 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
     agreement: ranked.agreement,
   };
   const u = query.uncertainty;
-  return u ? attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods, opts)) : lb;
+  return u ? attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods as TaskMethod[], opts)) : lb;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,10 +265,10 @@ export interface LeaderboardSource {
   /** Revision, tasks and current scores in one statement. */
   loadCurrentScores(benchmarkId: number): Promise<CurrentScores | null>;
   /**
-   * Whether the benchmark has instance-level scores. Absent until instance ingestion exists;
-   * `level=instance` is then a 400. (Instance ranking plugs in at `computeEntry`.)
+   * Revision, tasks and every system's instance-level scores in one snapshot (`level=instance`;
+   * absent: `level=instance` is a 400). null if the benchmark is unknown.
    */
-  hasInstanceScores?(benchmarkId: number): Promise<boolean>;
+  loadInstanceScores?(benchmarkId: number): Promise<InstanceScores | null>;
 }
 
 export interface LeaderboardServiceOptions {
@@ -306,12 +316,19 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
 
   async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
     if (q.level === "instance") {
-      const has = (await source.hasInstanceScores?.(benchmark.id)) ?? false;
-      if (!has)
-        throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
-          { field: "level", message: "no instance-level scores for this benchmark; use level=task" },
-        ]);
-      throw invalid("instance-level leaderboards are not available yet", [{ field: "level", message: "not supported yet" }]);
+      const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
+      if (data?.systems.length) {
+        const key = keyOf(benchmark, data.revision, q);
+        const hit = cache.get(key);
+        if (hit) return hit;
+        const entry: CacheEntry = { leaderboard: computeInstanceLeaderboard(benchmark, data, q) };
+        stats.computed++;
+        cache.set(key, entry);
+        return entry;
+      }
+      throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
+        { field: "level", message: "no instance-level scores for this benchmark (upload them to /systems/{system}/instances); use level=task" },
+      ]);
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);

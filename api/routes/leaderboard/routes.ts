@@ -1,20 +1,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TASK_METHODS } from "../../../ranking/index.ts";
 import { BenchmarkParams, errorResponses, slugParam } from "../../schemas.ts";
+import { LEADERBOARD_METHODS } from "../../../service/instance-leaderboard.ts";
 import { RankResponse } from "../rank/routes.ts";
 
 const METHOD_LIST = TASK_METHODS.join(", ");
 
-/** `methods=mean,borda,kemeny`: a comma-separated list of task-level methods (unknown -> 400 `methods[i]`). */
+/**
+ * `methods=mean,borda,kemeny`: a comma-separated list of methods (unknown -> 400 `methods[i]`);
+ * whether a method exists at the requested level is checked by the service (400 `methods`).
+ */
 export const MethodList = z
   .string()
   .max(1000)
   .transform((s) => s.split(",").map((m) => m.trim()))
-  .pipe(z.array(z.enum(TASK_METHODS, { error: (i) => `unknown method "${String(i.input)}" (known: ${METHOD_LIST})` })).min(1))
+  .pipe(z.array(z.enum(LEADERBOARD_METHODS, { error: (i) => `unknown method "${String(i.input)}" (known: ${LEADERBOARD_METHODS.join(", ")})` })).min(1))
   .openapi({
     param: { name: "methods", in: "query" },
     type: "string",
-    description: `Comma-separated methods (default: all): ${METHOD_LIST}`,
+    description: `Comma-separated methods (default: all of the level). level=task: ${METHOD_LIST}; level=instance: mean, borda, borda2`,
     example: "mean,borda,kemeny",
   });
 

@@ -1,0 +1,155 @@
+/**
+ * Instance-level uploads: a streamed CSV/NDJSON body REPLACES all of a system's instance scores,
+ * all or nothing. The body is decoded and parsed incrementally and written in batches (one
+ * set-based statement each) inside ONE transaction; any bad row rolls everything back.
+ */
+import {
+  beginInstanceUpload,
+  bumpRevision,
+  DuplicateInstanceRowsError,
+  insertInstanceBatch,
+  listTasks,
+  recordInstanceUpload,
+  transaction,
+  type Db,
+} from "../db/index.ts";
+import { requireBenchmarkWriter, type Principal } from "./auth.ts";
+import { requireBenchmark } from "./benchmarks.ts";
+import { invalid, rejectingBadData, type FieldIssue } from "./errors.ts";
+import { createUploadParser, LineTooLongError, type RawRow, type UploadFormat } from "./instance-parse.ts";
+
+export type { UploadFormat } from "./instance-parse.ts";
+
+export const MAX_INSTANCE_ID_CHARS = 200;
+/** Details of a rejected upload name at most this many lines. */
+export const MAX_UPLOAD_ISSUES = 20;
+export const DEFAULT_BATCH_ROWS = 25_000;
+
+export interface InstanceUploadOptions {
+  /** Rows per INSERT statement (default 25k). */
+  batchRows?: number;
+}
+
+export interface InstanceUploadResult {
+  rows: number;
+  revision: number;
+  uploadId: number;
+  system: string;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite score from CSV text or a JSON value; undefined when not one. */
+function scoreOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string") return undefined;
+  const t = value.trim();
+  if (!NUMBER.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** CSV gives text; NDJSON may give a number for the instance id (e.g. `"instance": 12`). */
+function instanceOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+const describe = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
+
+/**
+ * Store a system's instance scores from a streamed body. Checks: benchmark exists (404), the
+ * principal may write to it (403), then every row (400, `details: [{field: "line N", message:
+ * "line N: ..."}]`, at most 20). Creates the system if new; bumps the revision.
+ */
+export async function uploadInstanceScores(
+  db: Db,
+  principal: Principal,
+  benchmarkSlug: string,
+  systemSlug: string,
+  format: UploadFormat,
+  body: AsyncIterable<Uint8Array>,
+  options: InstanceUploadOptions = {},
+): Promise<InstanceUploadResult> {
+  const benchmark = await requireBenchmark(db, benchmarkSlug);
+  requireBenchmarkWriter(principal, benchmark.id);
+  const batchRows = Math.max(1, options.batchRows ?? DEFAULT_BATCH_ROWS);
+
+  return rejectingBadData(
+    transaction(db, async (tx) => {
+      // First: the benchmark row lock serializes writers of this benchmark (as submissions do).
+      const revision = await bumpRevision(tx, benchmark.id);
+      const taskIds = new Map((await listTasks(tx, benchmark.id)).map((t) => [t.slug, t.id]));
+      const systemId = await beginInstanceUpload(tx, benchmark.id, systemSlug);
+
+      const issues: FieldIssue[] = [];
+      const report = (line: number, message: string) => {
+        if (issues.length < MAX_UPLOAD_ISSUES) issues.push({ field: `line ${line}`, message: `line ${line}: ${message}` });
+      };
+      let batch = { taskIds: [] as number[], instances: [] as string[], scores: [] as number[], lines: [] as number[] };
+      /** (task id, instance) -> line, for duplicates within the current batch. */
+      let seen = new Map<string, number>();
+      let rows = 0;
+
+      const parser = createUploadParser(format, {
+        problem: (p) => report(p.line, p.message),
+        row: (r: RawRow) => {
+          const taskId = typeof r.task === "string" ? taskIds.get(r.task) : undefined;
+          const instance = instanceOf(r.instance);
+          const score = scoreOf(r.score);
+          if (taskId === undefined) return report(r.line, r.task === undefined ? "task is required" : `unknown task ${describe(r.task)}`);
+          if (instance === undefined || instance === "") return report(r.line, "instance id must be a non-empty string");
+          if (instance.length > MAX_INSTANCE_ID_CHARS) return report(r.line, `instance id longer than ${MAX_INSTANCE_ID_CHARS} characters`);
+          if (score === undefined) return report(r.line, `score must be a finite number (got ${describe(r.score)})`);
+          const key = `${taskId}\u0000${instance}`;
+          const first = seen.get(key);
+          if (first !== undefined) return report(r.line, `duplicate (task, instance) (${describe(r.task)}, ${describe(instance)}), first on line ${first}`);
+          rows++;
+          if (issues.length) return; // keep validating, stop collecting rows
+          seen.set(key, r.line);
+          batch.taskIds.push(taskId);
+          batch.instances.push(instance);
+          batch.scores.push(score);
+          batch.lines.push(r.line);
+        },
+      });
+
+      const flush = async () => {
+        const current = batch;
+        batch = { taskIds: [], instances: [], scores: [], lines: [] };
+        seen = new Map();
+        if (issues.length || current.scores.length === 0) return;
+        try {
+          await insertInstanceBatch(tx, systemId, current);
+        } catch (err) {
+          if (!(err instanceof DuplicateInstanceRowsError)) throw err;
+          for (const i of err.indexes) report(current.lines[i], `duplicate (task, instance) (${describe(current.instances[i])}), already given on an earlier line`);
+        }
+      };
+
+      const decoder = new TextDecoder("utf-8", { fatal: true });
+      try {
+        for await (const chunk of body) {
+          parser.push(decoder.decode(chunk, { stream: true }));
+          if (issues.length >= MAX_UPLOAD_ISSUES) break;
+          if (batch.scores.length >= batchRows) await flush();
+        }
+        if (issues.length < MAX_UPLOAD_ISSUES) {
+          parser.push(decoder.decode());
+          parser.end();
+        }
+      } catch (err) {
+        if (err instanceof LineTooLongError) report(err.line, err.message.replace(/^line \d+: /, ""));
+        else if (err instanceof TypeError && /decode|encoded/i.test(err.message))
+          issues.push({ field: "body", message: "the body is not valid UTF-8" });
+        else throw err;
+      }
+      await flush();
+      if (issues.length) throw invalid(`invalid upload: ${issues[0].message}${issues.length > 1 ? ` (and more; ${issues.length} shown)` : ""}`, issues);
+      if (rows === 0) throw invalid("empty upload: no rows", [{ field: "body", message: "at least one row is required (task,instance,score)" }]);
+      const upload = await recordInstanceUpload(tx, systemId, rows);
+      return { rows, revision, uploadId: upload.id, system: systemSlug };
+    }),
+  );
+}
