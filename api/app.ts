@@ -13,6 +13,7 @@ import { payloadTooLarge } from "./errors.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerInstances } from "./routes/instances/index.ts";
 import { registerLeaderboards } from "./routes/leaderboard/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
@@ -25,7 +26,7 @@ export interface AppDeps {
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerLeaderboards];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;

@@ -16,6 +16,7 @@ const ConfigSchema = z.object({
   PODIUM_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./.podium")),
   PODIUM_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   PODIUM_BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
+  PODIUM_UPLOAD_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(512 * 1024 * 1024)),
 });
 
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   adminToken?: string;
   /** Maximum JSON request body size in bytes (413 beyond). */
   bodyLimitBytes: number;
+  /** Maximum streamed upload (instance-level CSV/NDJSON) in bytes (413 beyond). */
+  uploadLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +48,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     dataDir: e.PODIUM_DATA_DIR,
     adminToken: e.PODIUM_ADMIN_TOKEN,
     bodyLimitBytes: e.PODIUM_BODY_LIMIT_BYTES,
+    uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
   };
 }
 

@@ -146,7 +146,10 @@ export async function uploadInstanceScores(
         else throw err;
       }
       await flush();
-      if (issues.length) throw invalid(`invalid upload: ${issues[0].message}${issues.length > 1 ? ` (and more; ${issues.length} shown)` : ""}`, issues);
+      if (issues.length) {
+        const more = issues.length > 1 ? ` (+${issues.length - 1} more in details${issues.length >= MAX_UPLOAD_ISSUES ? `; stopped after ${MAX_UPLOAD_ISSUES}` : ""})` : "";
+        throw invalid(`invalid upload, nothing stored: ${issues[0].message}${more}`, issues);
+      }
       if (rows === 0) throw invalid("empty upload: no rows", [{ field: "body", message: "at least one row is required (task,instance,score)" }]);
       const upload = await recordInstanceUpload(tx, systemId, rows);
       return { rows, revision, uploadId: upload.id, system: systemSlug };

@@ -10,6 +10,7 @@ describe("config", () => {
       dataDir: "./.podium",
       adminToken: undefined,
       bodyLimitBytes: 1024 * 1024,
+      uploadLimitBytes: 512 * 1024 * 1024,
     });
   });
 

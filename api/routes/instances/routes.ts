@@ -1,0 +1,42 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticate } from "../../middleware/auth.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, slugParam } from "../../schemas.ts";
+
+export const UploadResult = z
+  .object({ rows: z.number().int().openapi({ description: "Rows stored (they replace all of the system's instance scores)" }) })
+  .openapi("InstanceUploadResult");
+
+const csvExample = "task,instance,score\nrouge1,doc-001,0.41\nrouge1,doc-002,0.37\n";
+const ndjsonExample = '{"task":"rouge1","instance":"doc-001","score":0.41}\n{"task":"rouge1","instance":"doc-002","score":0.37}\n';
+
+export const upload = createRoute({
+  method: "post",
+  path: "/api/v1/benchmarks/{slug}/systems/{system}/instances",
+  tags: ["submissions"],
+  summary: "Upload a system's instance-level scores (streamed CSV or NDJSON; replaces them all; all or nothing)",
+  description: [
+    "Benchmark token (own benchmark) or admin. The body is parsed as it streams and written in batches inside one",
+    "transaction: any bad row (unknown task, non-finite score, empty or >200-character instance id, wrong column",
+    "count, duplicate (task, instance), malformed JSON line) is a 400 whose `details` name the lines (at most 20)",
+    "and nothing is stored. The upload REPLACES all of the system's instance-level scores (the system is created if",
+    "new) and bumps the benchmark's revision. Checks: 401 token, 415 content type, 413 size",
+    "(PODIUM_UPLOAD_LIMIT_BYTES), 404 benchmark, 403 foreign token, 400 rows.",
+  ].join(" "),
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: {
+    params: BenchmarkParams.extend({ system: slugParam("system") }),
+    // Documentation only: zod-openapi validates JSON/form bodies, these are read as a stream.
+    body: {
+      required: true,
+      content: {
+        "text/csv": { schema: z.string().openapi({ example: csvExample, description: "Header `task,instance,score`; RFC 4180 quoting" }) },
+        "application/x-ndjson": { schema: z.string().openapi({ example: ndjsonExample, description: '`{"task","instance","score"}` per line' }) },
+      },
+    },
+  },
+  responses: {
+    201: jsonResponse(UploadResult, "Stored"),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
+  },
+});
