@@ -4,9 +4,10 @@
  * Only systems with instance scores appear; a row's `scores` are its per-task means over its
  * instances, `submissionId`/`submittedAt` its newest instance upload. Pure: no I/O.
  */
-import { INSTANCE_METHODS, rankInstances, TASK_METHODS, type InstanceMethod, type InstanceTable } from "../ranking/index.ts";
+import { bootstrapInstanceLevel, INSTANCE_METHODS, rankInstances, TASK_METHODS, type InstanceMethod, type InstanceTable } from "../ranking/index.ts";
 import type { BenchmarkRecord, InstanceScores } from "../db/index.ts";
 import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard.ts";
+import { attachUncertainty, reorderInstanceTable } from "./uncertainty.ts";
 
 /** Every method name of either level (query validation; the level decides which apply). */
 export const LEADERBOARD_METHODS = [...TASK_METHODS, ...INSTANCE_METHODS.filter((m) => !(TASK_METHODS as readonly string[]).includes(m))] as [
@@ -56,7 +57,7 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
     const s = data.systems[i];
     return { slug: r.slug, name: s.name, url: s.url, submissionId: s.uploadId, submittedAt: s.uploadedAt, coverage: r.coverage, scores: means[i], results: r.results };
   });
-  return {
+  const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: data.revision },
     level: "instance",
     tasks: data.tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
@@ -64,4 +65,9 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
     systems: rows,
     agreement: ranked.agreement,
   };
+  const u = query.uncertainty;
+  if (!u) return lb;
+  // instances resampled within each task, in the leaderboard's row order (ties in the tie groups follow it)
+  const shown = reorderInstanceTable(table, rows.map((r) => r.slug));
+  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapInstanceLevel(shown, query.methods as InstanceMethod[], opts));
 }

@@ -184,7 +184,10 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
     agreement: ranked.agreement,
   };
   const u = query.uncertainty;
-  return u ? attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods as TaskMethod[], opts)) : lb;
+  if (!u) return lb;
+  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
+  const shown = scoreTable(tasks, lb.systems);
+  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   TIE_GROUP_SEPARATION,
   type BootstrapOptions,
   type BootstrapResult,
+  type InstanceTable,
 } from "../ranking/index.ts";
 import { invalid } from "./errors.ts";
 import type { Leaderboard } from "./leaderboard.ts";
@@ -95,8 +96,9 @@ export interface UncertaintySummary {
 /**
  * Adds the bootstrap to a leaderboard: `bootstrap` runs the level's resampling
  * (`bootstrapTaskLevel(table, methods, opts)` or `bootstrapInstanceLevel(...)`) over a table
- * whose systems are `systems` (in that order); the leaderboard's own ranks are passed as
- * `fullRanks`, so tie groups follow the displayed order and Kemeny's full solve is not repeated.
+ * whose systems are `systems` (in that order; pass the leaderboard's row order so that ties
+ * within the tie groups follow the displayed order). The leaderboard's own ranks are passed as
+ * `fullRanks`, so the groups follow the displayed ranks and Kemeny's full solve is not repeated.
  */
 export function attachUncertainty(
   lb: Leaderboard,
@@ -134,6 +136,21 @@ export function attachUncertainty(
     return { ...row, results };
   });
   return { ...lb, systems: rows, tieGroups: boot.tieGroups, uncertainty: summary };
+}
+
+/** The same instance table with its systems (rows of every task) in `order` (a permutation of its systems). */
+export function reorderInstanceTable(table: InstanceTable, order: readonly string[]): InstanceTable {
+  const from = new Map(table.systems.map((s, i) => [s, i]));
+  const perm = order.map((s) => from.get(s)!);
+  return {
+    systems: [...order],
+    tasks: table.tasks.map((t) => {
+      const k = t.instances.length;
+      const scores = new Float64Array(perm.length * k);
+      perm.forEach((src, dst) => scores.set(t.scores.subarray(src * k, src * k + k), dst * k));
+      return { ...t, scores };
+    }),
+  };
 }
 
 /** CSV header cells of one method's uncertainty columns. */

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { TASK_METHODS } from "../../../ranking/index.ts";
+import { MAX_BOOTSTRAP_SAMPLES, TASK_METHODS } from "../../../ranking/index.ts";
+import { BOOTSTRAP_KEMENY_STEPS, MAX_KEMENY_SAMPLES, MAX_SEED } from "../../../service/uncertainty.ts";
 import { BenchmarkParams, errorResponses, slugParam } from "../../schemas.ts";
 import { LEADERBOARD_METHODS } from "../../../service/instance-leaderboard.ts";
 import { RankResponse } from "../rank/routes.ts";
@@ -22,6 +23,32 @@ export const MethodList = z
     example: "mean,borda,kemeny",
   });
 
+/** An integer query parameter in lo..hi (400 naming the field otherwise). */
+function intParam(lo: number, hi: number, description: string) {
+  const message = `must be an integer ${lo}..${hi}`;
+  return z.coerce
+    .number({ error: message })
+    .int(message)
+    .min(lo, message)
+    .max(hi, message)
+    .optional()
+    .openapi({ type: "integer", minimum: lo, maximum: hi, description });
+}
+
+/** `uncertainty=bootstrap&samples=1000&seed=42` (samples/seed are validated, and ignored without uncertainty). */
+export const UncertaintyParams = z.object({
+  uncertainty: z
+    .enum(["bootstrap"], { error: 'must be "bootstrap"' })
+    .optional()
+    .openapi({ description: "bootstrap: add rank intervals, pTop1 and tie groups (resampling tasks at level=task, instances at level=instance)" }),
+  samples: intParam(
+    1,
+    MAX_BOOTSTRAP_SAMPLES,
+    `Bootstrap resamples (default 1000; at most ${MAX_KEMENY_SAMPLES} when kemeny is among the methods). Ignored without uncertainty.`,
+  ),
+  seed: intParam(0, MAX_SEED, "PRNG seed (default 0): same seed, same answer. Ignored without uncertainty."),
+});
+
 export const LeaderboardQuery = z.object({
   methods: MethodList.optional(),
   level: z.enum(["task", "instance"]).optional().openapi({ description: "task (default) or instance (needs instance-level scores)" }),
@@ -33,9 +60,35 @@ export const LeaderboardQuery = z.object({
     .optional()
     .openapi({ type: "integer", description: "Time Kemeny may spend proving optimality (ms, 0..60000)" }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "json (default) or csv" }),
+  ...UncertaintyParams.shape,
 });
 
-const Results = RankResponse.shape.systems.element.shape.results;
+const RankCell = RankResponse.shape.systems.element.shape.results.valueType;
+const Results = z.record(
+  z.string(),
+  RankCell.extend({
+    interval: z
+      .tuple([z.number().int(), z.number().int()])
+      .optional()
+      .openapi({ description: "With uncertainty: nearest-rank 2.5th and 97.5th percentiles of the rank over the resamples" }),
+    pTop1: z.number().optional().openapi({ description: "With uncertainty: share of resamples ranked first (a k-way tie for first counts 1/k)" }),
+  }),
+);
+
+export const UncertaintySummary = z
+  .object({
+    method: z.literal("bootstrap"),
+    level: z.enum(["task", "instance"]),
+    samples: z.number().int(),
+    seed: z.number().int(),
+    percentiles: z.tuple([z.number(), z.number()]).openapi({ description: "[0.025, 0.975], nearest-rank rule" }),
+    separation: z.number().openapi({ description: "0.95: a tie group's leader ranks above a system in at least this share of resamples, or the system joins the group" }),
+    kemeny: z
+      .object({ budgetSteps: z.number().int(), exactResamples: z.number().int() })
+      .optional()
+      .openapi({ description: `Per-resample Kemeny work budget (${BOOTSTRAP_KEMENY_STEPS} solver steps, machine-independent) and resamples proven optimal` }),
+  })
+  .openapi("UncertaintySummary");
 
 export const LeaderboardTask = z
   .object({
@@ -70,6 +123,11 @@ export const Leaderboard = z
     systems: z.array(LeaderboardSystem).openapi({ description: "In the first method's rank order" }),
     kemeny: RankResponse.shape.kemeny,
     agreement: RankResponse.shape.agreement,
+    tieGroups: z
+      .record(z.string(), z.array(z.array(z.string())))
+      .optional()
+      .openapi({ description: "With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart" }),
+    uncertainty: UncertaintySummary.optional(),
   })
   .openapi("Leaderboard");
 
@@ -86,7 +144,8 @@ export const leaderboard = createRoute({
   request: { params: BenchmarkParams, query: LeaderboardQuery },
   responses: {
     200: {
-      description: "The leaderboard; `?format=csv`: one row per system (`system,name,coverage,<method>_rank,<method>_score...,<task>...`)",
+      description:
+        "The leaderboard; `?format=csv`: one row per system (`system,name,coverage,<method>_rank,<method>_score...,<task>...`; with uncertainty each method also has `<method>_lo,<method>_hi,<method>_ptop1`)",
       headers: cacheHeaders,
       content: { "application/json": { schema: Leaderboard }, "text/csv": { schema: z.string() } },
     },
