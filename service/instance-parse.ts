@@ -47,12 +47,16 @@ export interface UploadParser {
 }
 
 export function createUploadParser(format: UploadFormat, sink: RowSink): UploadParser {
-  const lineSink = format === "csv" ? csvRecords(sink) : ndjsonLines(sink);
-  return lineReader(lineSink);
+  return lineReader(format === "csv" ? csvRecords(sink) : ndjsonLines(sink));
+}
+
+interface LineSink {
+  line(line: string, no: number): void;
+  end(): void;
 }
 
 /** Splits text chunks into lines (LF or CRLF), numbering them from 1; strips a leading BOM. */
-function lineReader(onLine: (line: string, no: number) => void): UploadParser {
+function lineReader(sink: LineSink): UploadParser {
   let rest = "";
   let no = 0;
   let first = true;
@@ -62,7 +66,7 @@ function lineReader(onLine: (line: string, no: number) => void): UploadParser {
       first = false;
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     }
-    onLine(line, ++no);
+    sink.line(line, ++no);
   };
   return {
     push(text) {
@@ -85,6 +89,7 @@ function lineReader(onLine: (line: string, no: number) => void): UploadParser {
     end() {
       if (rest) emit(rest);
       rest = "";
+      sink.end();
     },
   };
 }
@@ -92,7 +97,7 @@ function lineReader(onLine: (line: string, no: number) => void): UploadParser {
 const COLUMNS = ["task", "instance", "score"] as const;
 
 /** CSV records from lines: quoted fields may span lines (joined with "\n"). */
-function csvRecords(sink: RowSink): (line: string, no: number) => void {
+function csvRecords(sink: RowSink): LineSink {
   let index: number[] | null = null; // header position of task, instance, score
   let width = 0;
   let pending: string | null = null; // a record whose quotes are still open
@@ -115,7 +120,7 @@ function csvRecords(sink: RowSink): (line: string, no: number) => void {
     sink.row({ line: no, task: fields[index[0]], instance: fields[index[1]], score: fields[index[2]] });
   };
 
-  return (line, no) => {
+  const line = (line: string, no: number) => {
     if (pending !== null) {
       pending += "\n" + line;
       quotes += countQuotes(line);
@@ -137,6 +142,11 @@ function csvRecords(sink: RowSink): (line: string, no: number) => void {
     }
     record(line, no);
   };
+  const end = () => {
+    if (pending !== null) sink.problem({ line: pendingLine, message: "unterminated quoted field" });
+    pending = null;
+  };
+  return { line, end };
 }
 
 function countQuotes(s: string): number {
@@ -180,8 +190,8 @@ export function splitQuoted(text: string): string[] | null {
   }
 }
 
-function ndjsonLines(sink: RowSink): (line: string, no: number) => void {
-  return (line, no) => {
+function ndjsonLines(sink: RowSink): LineSink {
+  const line = (line: string, no: number) => {
     if (line.trim() === "") return;
     let value: unknown;
     try {
@@ -196,4 +206,5 @@ function ndjsonLines(sink: RowSink): (line: string, no: number) => void {
     if (extra.length) return sink.problem({ line: no, message: `unknown field "${extra[0]}" (expected task, instance, score)` });
     sink.row({ line: no, task: o.task, instance: o.instance, score: o.score });
   };
+  return { line, end: () => {} };
 }

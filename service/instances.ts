@@ -39,10 +39,10 @@ export interface InstanceUploadResult {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A finite score from CSV text or a JSON value; undefined when not one. */
-function scoreOf(value: unknown): number | undefined {
+/** A finite score from CSV text or a JSON number (NDJSON: a string is not a score); undefined when not one. */
+function scoreOf(value: unknown, format: UploadFormat): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== "string" || format !== "csv") return undefined;
   const t = value.trim();
   if (!NUMBER.test(t)) return undefined;
   const n = Number(t);
@@ -97,7 +97,7 @@ export async function uploadInstanceScores(
         row: (r: RawRow) => {
           const taskId = typeof r.task === "string" ? taskIds.get(r.task) : undefined;
           const instance = instanceOf(r.instance);
-          const score = scoreOf(r.score);
+          const score = scoreOf(r.score, format);
           if (taskId === undefined) return report(r.line, r.task === undefined ? "task is required" : `unknown task ${describe(r.task)}`);
           if (instance === undefined || instance === "") return report(r.line, "instance id must be a non-empty string");
           if (instance.length > MAX_INSTANCE_ID_CHARS) return report(r.line, `instance id longer than ${MAX_INSTANCE_ID_CHARS} characters`);
