@@ -6,6 +6,7 @@ import { getBenchmarkBySlug, getRevision, loadCurrentScores, loadInstanceScores,
 import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
+import { createRobustnessService } from "./robustness.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions } from "./leaderboard.ts";
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
@@ -78,6 +79,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     leaderboards,
     /** Rank badges over the same cache (service/badges.ts). */
     badges: createBadgeService(leaderboards),
+    /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
+    robustness: createRobustnessService(leaderboards),
     health: {
       ping: () => database.ping(),
     },

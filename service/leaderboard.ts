@@ -26,6 +26,8 @@ import {
 
 export type LeaderboardLevel = "task" | "instance";
 export type LeaderboardFormat = "json" | "csv";
+/** What an ETag identifies: the leaderboard as JSON or CSV, or a JSON view derived from it (`view:robustness`). */
+export type Representation = LeaderboardFormat | `view:${string}`;
 /** A task-level method, or an instance-level one (`borda2` exists only at `level=instance`). */
 export type LeaderboardMethod = TaskMethod | InstanceMethod;
 
@@ -121,7 +123,7 @@ export type BenchmarkIdentity = Pick<BenchmarkRecord, "id" | "slug" | "createdAt
  * Strong ETag of a leaderboard representation:
  * `"lb-<benchmarkId>-<revision>-<hash(slug, createdAt, query, format)>"`.
  */
-export function leaderboardEtag(benchmark: BenchmarkIdentity, revision: number, query: NormalizedQuery, format: LeaderboardFormat): string {
+export function leaderboardEtag(benchmark: BenchmarkIdentity, revision: number, query: NormalizedQuery, format: Representation): string {
   return `"lb-${benchmark.id}-${revision}-${shortHash(`${benchmark.slug}|${benchmark.createdAt}|${queryKey(query)}|${format}`)}"`;
 }
 
@@ -284,6 +286,8 @@ interface CacheEntry {
   csv?: string;
   /** JSON text, serialized once. */
   json?: string;
+  /** Derived views (serveView), view name -> JSON text, computed once per entry. */
+  views?: Map<string, string>;
 }
 
 /** The resolved state of a request before anything is computed. */
@@ -301,16 +305,18 @@ export type LeaderboardResult =
 export interface LeaderboardStats {
   computed: number;
   cacheHits: number;
+  /** Derived views computed (serveView). */
+  viewsComputed: number;
 }
 
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
   const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
   const inflight = new Map<string, Promise<CacheEntry>>();
-  const stats: LeaderboardStats = { computed: 0, cacheHits: 0 };
+  const stats: LeaderboardStats = { computed: 0, cacheHits: 0, viewsComputed: 0 };
   const keyOf = (b: BenchmarkIdentity, revision: number, q: NormalizedQuery) => `${b.id}|${b.slug}|${b.createdAt}|${revision}|${queryKey(q)}`;
 
   /** Read the benchmark (one query) and the ETag; 404 when unknown. No ranking happens. */
-  async function resolve(slug: string, query: LeaderboardQuery = {}, format: LeaderboardFormat = "json"): Promise<LeaderboardRef> {
+  async function resolve(slug: string, query: LeaderboardQuery = {}, format: Representation = "json"): Promise<LeaderboardRef> {
     const benchmark = await source.getBenchmarkBySlug(slug);
     if (!benchmark) throw notFound(`benchmark "${slug}" not found`);
     const q = normalizeQuery(query);
@@ -366,6 +372,33 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     return (entry.json ??= JSON.stringify(entry.leaderboard));
   }
 
+  /** ETag/304 then the cached entry's body in representation `rep` (serve and serveView). */
+  async function serveRepresentation(
+    slug: string,
+    query: LeaderboardQuery,
+    rep: Representation,
+    bodyOf: (entry: CacheEntry) => string,
+    ifNoneMatch?: string | null,
+  ): Promise<LeaderboardResult> {
+    const ref = await resolve(slug, query, rep);
+    if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
+    const entry = await entryFor(ref);
+    const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, rep);
+    return { notModified: false, etag, leaderboard: entry.leaderboard, body: bodyOf(entry) };
+  }
+
+  /** A derived view's JSON, computed once per cached entry (so per benchmark, revision and query). */
+  function viewBody(entry: CacheEntry, view: string, compute: (lb: Leaderboard) => unknown): string {
+    const views = (entry.views ??= new Map());
+    let body = views.get(view);
+    if (body === undefined) {
+      body = JSON.stringify(compute(entry.leaderboard));
+      stats.viewsComputed++;
+      views.set(view, body);
+    }
+    return body;
+  }
+
   return {
     stats,
     /** Drop every cached leaderboard (tests, benchmarks). */
@@ -383,12 +416,22 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
      * computed), else the leaderboard, its serialized body in `format` and the ETag of what
      * was actually computed (its revision may be newer than the one first read).
      */
-    async serve(slug: string, query: LeaderboardQuery, format: LeaderboardFormat, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
-      const ref = await resolve(slug, query, format);
-      if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
-      const entry = await entryFor(ref);
-      const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, format);
-      return { notModified: false, etag, leaderboard: entry.leaderboard, body: serialize(entry, format) };
+    serve(slug: string, query: LeaderboardQuery, format: LeaderboardFormat, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
+      return serveRepresentation(slug, query, format, (entry) => serialize(entry, format), ifNoneMatch);
+    },
+    /**
+     * A JSON read model derived from the leaderboard of `query` (e.g. the robustness report):
+     * `compute` runs once per cached leaderboard entry and its JSON is kept with it; ETag and
+     * 304 exactly as `serve`, with `view:<name>` in place of the format.
+     */
+    serveView(
+      slug: string,
+      query: LeaderboardQuery,
+      view: string,
+      compute: (lb: Leaderboard) => unknown,
+      ifNoneMatch?: string | null,
+    ): Promise<LeaderboardResult> {
+      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, compute), ifNoneMatch);
     },
     /** Lower-level pieces for other read models (badges, pages). */
     resolve,

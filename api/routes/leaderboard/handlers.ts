@@ -4,7 +4,7 @@ import type { BadgeFormat } from "../../../service/index.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
 
-const LEADERBOARD_CACHE = "public, max-age=0, must-revalidate";
+export const LEADERBOARD_CACHE = "public, max-age=0, must-revalidate";
 /** Short enough for GitHub's camo proxy to pick up new ranks soon; ETag lets it revalidate cheaply. */
 const BADGE_CACHE = "public, max-age=300, s-maxage=300";
 const BADGE_ERROR_CACHE = "public, max-age=60";

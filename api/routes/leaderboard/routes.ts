@@ -131,7 +131,7 @@ export const Leaderboard = z
   })
   .openapi("Leaderboard");
 
-const cacheHeaders = {
+export const cacheHeaders = {
   ETag: { description: "Strong validator of (benchmark, revision, query, format)", schema: { type: "string" as const } },
   "Cache-Control": { description: "public, max-age=0, must-revalidate", schema: { type: "string" as const } },
 };
