@@ -193,6 +193,45 @@ describe.each(backends())("bootstrap uncertainty on %s", (kind) => {
     expect(res.body.tieGroups).toEqual({ mean: [], kemeny: [] });
   });
 
+  it("level=instance resamples instances within each task: dominant system settled, deterministic, CSV columns", async () => {
+    await api.createBenchmark("unc", ["x", "y"]);
+    // per instance: "top" always best, p and q alternate, "low" always worst
+    const rows = (system: string) =>
+      ["x", "y"].flatMap((task) =>
+        Array.from({ length: 8 }, (_, i) => {
+          const score = { top: 100, p: i % 2 ? 60 : 40, q: i % 2 ? 40 : 60, low: 0 }[system]!;
+          return `${task},i${i},${score}`;
+        }),
+      );
+    for (const system of ["top", "p", "q", "low"]) {
+      const res = await api.app.request(`/api/v1/benchmarks/unc/systems/${system}/instances`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "text/csv" },
+        body: ["task,instance,score", ...rows(system)].join("\n") + "\n",
+      });
+      expect(res.status, await res.text()).toBe(201);
+    }
+    const q = "level=instance&uncertainty=bootstrap&samples=200&seed=5";
+    const a = await get(q);
+    expect(a.status).toBe(200);
+    expect(a.body.uncertainty).toMatchObject({ level: "instance", samples: 200, seed: 5 });
+    expect(a.body.methods).toEqual(["mean", "borda", "borda2"]);
+    for (const method of a.body.methods) {
+      const by = Object.fromEntries(a.body.systems.map((s: { slug: string; results: Record<string, Cell> }) => [s.slug, s.results[method]]));
+      expect(by.top, method).toMatchObject({ interval: [1, 1], pTop1: 1 });
+      expect(by.low.interval, method).toEqual([4, 4]);
+      expect(a.body.tieGroups[method][0], method).toEqual(["top"]);
+      expect(a.body.tieGroups[method].flat(), method).toEqual(rankOrder(a.body, method));
+      // p and q swap places from resample to resample: one group
+      expect(a.body.tieGroups[method].find((g: string[]) => g.includes("p")), method).toContain("q");
+    }
+    api.services.leaderboards.clearCache();
+    expect((await get(q)).body).toEqual(a.body);
+    const csv = await get(`${q}&format=csv`);
+    expect(csv.body.split("\r\n")[0]).toContain("borda2_rank,borda2_score,borda2_lo,borda2_hi,borda2_ptop1");
+    expect((await get("level=instance&methods=borda2&uncertainty=bootstrap&samples=10001")).status).toBe(400);
+  });
+
   it.skipIf(!sharedDataAvailable)("GLUE kemeny: two fresh app instances with the same seed agree exactly", { timeout: 60_000 }, async () => {
     await seedGlue(api);
     const config = parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN });
