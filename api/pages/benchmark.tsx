@@ -52,7 +52,45 @@ function RankCell(props: { system: LeaderboardSystem; method: string; reference:
           ▼{-delta}
         </span>
       ) : null}
+      {cell?.interval ? (
+        <span class="interval" title={`95% bootstrap interval of the ${method} rank`}>
+          [{cell.interval[0] === cell.interval[1] ? cell.interval[0] : `${cell.interval[0]}–${cell.interval[1]}`}]
+        </span>
+      ) : null}
+      {cell?.pTop1 ? (
+        <span class="ptop1" title={`ranked first under ${method} in ${formatNumber(cell.pTop1 * 100, 3)}% of the resamples`}>
+          P₁ {formatPercent(cell.pTop1)}
+        </span>
+      ) : null}
     </td>
+  );
+}
+
+/** pTop1 as a short percentage: 100%, 42%, 0.3%, <0.1%. */
+function formatPercent(p: number): string {
+  const pct = p * 100;
+  if (pct >= 99.95 || pct === 0) return `${Math.round(pct)}%`;
+  if (pct < 0.1) return "<0.1%";
+  return pct >= 10 ? `${Math.round(pct)}%` : `${pct.toFixed(1)}%`;
+}
+
+/** slug -> [tie group index, whether it starts its group, group size] under `method`. */
+function tieGroupsOf(lb: Leaderboard, method: string): Map<string, { group: number; start: boolean; size: number }> {
+  const out = new Map<string, { group: number; start: boolean; size: number }>();
+  (lb.tieGroups?.[method] ?? []).forEach((members, group) => members.forEach((slug, i) => out.set(slug, { group, start: i === 0, size: members.length })));
+  return out;
+}
+
+function UncertaintyNote(props: { leaderboard: Leaderboard; sort: string }) {
+  const u = props.leaderboard.uncertainty;
+  if (!u) return null;
+  return (
+    <p class="note">
+      Bootstrap over {u.samples} resamples of the {u.level === "instance" ? "instances within each task" : "tasks"} (seed {u.seed}): <span class="interval">[lo–hi]</span>{" "}
+      is the 95% interval of each rank (2.5th–97.5th percentile), <span class="ptop1">P₁</span> the share of resamples where the system ranks first. Bands
+      group the systems in {props.sort} order that the resamples cannot tell apart (a band's first system ranks above the others in fewer than 95% of
+      the resamples); a system alone in its band has a settled place.
+    </p>
   );
 }
 
@@ -64,7 +102,7 @@ function badgeMarkdown(origin: string, lb: Leaderboard, system: LeaderboardSyste
   return `[![${label} rank](${badge})](${origin}/benchmarks/${bench})`;
 }
 
-function MethodSelector(props: { allMethods: readonly string[]; methods: string[]; sort: string; chartAll: boolean }) {
+function MethodSelector(props: { allMethods: readonly string[]; methods: string[]; sort: string; chartAll: boolean; uncertainty: boolean }) {
   const { allMethods, methods, sort, chartAll } = props;
   return (
     <form class="methods" method="get">
@@ -86,6 +124,9 @@ function MethodSelector(props: { allMethods: readonly string[]; methods: string[
               </option>
             ))}
           </select>
+        </label>
+        <label title="Bootstrap: rank intervals, share of resamples ranked first, and tie groups">
+          <input type="checkbox" name="uncertainty" value="bootstrap" checked={props.uncertainty} /> uncertainty (bootstrap)
         </label>
         {chartAll ? <input type="hidden" name="chart" value="all" /> : null}
         <button type="submit">Show</button>
@@ -147,18 +188,21 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   const rows = [...lb.systems].sort((a, b) => rankOf(a, sort) - rankOf(b, sort));
   const chartRows = chartAll ? rows : rows.slice(0, CHART_LIMIT);
   const chartQuery = new URLSearchParams({ methods: methods.join(","), sort });
+  if (lb.uncertainty) chartQuery.set("uncertainty", "bootstrap");
   if (!chartAll) chartQuery.set("chart", "all");
+  const groups = tieGroupsOf(lb, sort);
+  const apiQuery = `methods=${encodeURIComponent(methods.join(","))}${lb.uncertainty ? `&uncertainty=bootstrap&samples=${lb.uncertainty.samples}&seed=${lb.uncertainty.seed}` : ""}`;
   const hasSocialChoice = methods.some((m) => !isMeanFamily(m));
   return (
     <Layout title={`${lb.benchmark.name} · Podium`}>
       <h1>{lb.benchmark.name}</h1>
       <p class="muted">
         <code>{lb.benchmark.slug}</code> · revision {lb.benchmark.revision} · {lb.systems.length} systems · {tasks.length} tasks ·{" "}
-        <a href={`/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard?methods=${encodeURIComponent(methods.join(","))}`}>JSON</a> ·{" "}
-        <a href={`/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard?methods=${encodeURIComponent(methods.join(","))}&format=csv`}>CSV</a>
+        <a href={`/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard?${apiQuery}`}>JSON</a> ·{" "}
+        <a href={`/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard?${apiQuery}&format=csv`}>CSV</a>
       </p>
       {props.ignored.length ? <p class="note">Ignored unknown method(s): {props.ignored.join(", ")}.</p> : null}
-      <MethodSelector allMethods={props.allMethods} methods={methods} sort={sort} chartAll={chartAll} />
+      <MethodSelector allMethods={props.allMethods} methods={methods} sort={sort} chartAll={chartAll} uncertainty={lb.uncertainty !== undefined} />
 
       <h2 id="leaderboard">Leaderboard</h2>
       <p class="muted">
@@ -166,6 +210,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
         {reference && hasSocialChoice ? "; ▲/▼ mark where a social-choice method ranks a system higher/lower than the mean does" : ""}. Coverage: tasks
         scored of {tasks.length}.
       </p>
+      <UncertaintyNote leaderboard={lb} sort={sort} />
       <div class="scroll">
         <table class="leaderboard">
           <thead>
@@ -191,29 +236,33 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((s) => (
-              <tr data-system={s.slug}>
-                <td class="name">
-                  {s.url && /^https?:\/\//i.test(s.url) ? <a href={s.url} rel="nofollow noopener">{s.name}</a> : s.name}
-                  <span class="slug">{s.slug}</span>
-                </td>
-                <td>
-                  {Object.keys(s.scores).length}/{tasks.length}
-                </td>
-                {methods.map((m) => (
-                  <RankCell system={s} method={m} reference={reference} sorted={m === sort} />
-                ))}
-                {tasks.map((t) => (
-                  <td class="task">{formatNumber(s.scores[t.slug])}</td>
-                ))}
-                <td>
-                  <details class="badge">
-                    <summary>Markdown</summary>
-                    <code>{badgeMarkdown(origin, lb, s, sort)}</code>
-                  </details>
-                </td>
-              </tr>
-            ))}
+            {rows.map((s) => {
+              const g = groups.get(s.slug);
+              const cls = g ? [`band-${g.group % 2}`, g.start && g.group > 0 ? "group-start" : "", g.size === 1 ? "settled" : ""].filter(Boolean).join(" ") : undefined;
+              return (
+                <tr data-system={s.slug} class={cls} data-tie-group={g ? g.group + 1 : undefined}>
+                  <td class="name">
+                    {s.url && /^https?:\/\//i.test(s.url) ? <a href={s.url} rel="nofollow noopener">{s.name}</a> : s.name}
+                    <span class="slug">{s.slug}</span>
+                  </td>
+                  <td>
+                    {Object.keys(s.scores).length}/{tasks.length}
+                  </td>
+                  {methods.map((m) => (
+                    <RankCell system={s} method={m} reference={reference} sorted={m === sort} />
+                  ))}
+                  {tasks.map((t) => (
+                    <td class="task">{formatNumber(s.scores[t.slug])}</td>
+                  ))}
+                  <td>
+                    <details class="badge">
+                      <summary>Markdown</summary>
+                      <code>{badgeMarkdown(origin, lb, s, sort)}</code>
+                    </details>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -31,6 +31,9 @@ th.task, td.task { color:var(--muted); }
 .up { color:var(--up); font-size:.8em; margin-left:.25em; }
 .down { color:var(--down); font-size:.8em; margin-left:.25em; }
 .slug { color:var(--muted); font-size:.85em; display:block; }
+.interval, .ptop1 { color:var(--muted); font-size:.8em; margin-left:.3em; }
+tr.band-1 td, tr.band-1 td.name { background:#f5f2e9; }
+tr.group-start td { border-top:2px solid #aab4c0; }
 ul.benchmarks { list-style:none; padding:0; margin:0; }
 ul.benchmarks li { border:1px solid var(--line); border-radius:6px; padding:.6rem .8rem; margin:.5rem 0; }
 ul.benchmarks li a.title { font-weight:600; font-size:1.05rem; }

@@ -19,6 +19,8 @@ export interface PageQuery {
   methods: TaskMethod[];
   sort: TaskMethod;
   chartAll: boolean;
+  /** `uncertainty=bootstrap`: rank intervals, pTop1 and tie groups (default samples and seed). */
+  uncertainty: boolean;
   ignored: string[];
 }
 
@@ -37,7 +39,7 @@ export function parsePageQuery(c: Context): PageQuery {
     sort = sortParam;
     if (!methods.includes(sort)) methods.push(sort);
   } else if (sortParam) ignored.push(sortParam);
-  return { methods, sort, chartAll: c.req.query("chart") === "all", ignored };
+  return { methods, sort, chartAll: c.req.query("chart") === "all", uncertainty: c.req.query("uncertainty") === "bootstrap", ignored };
 }
 
 const PAGE_HEADERS = { "cache-control": "no-cache" };
@@ -51,7 +53,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
     if (!SLUG_PATTERN.test(slug)) return missing();
     const query = parsePageQuery(c);
     try {
-      const leaderboard = await c.var.services.leaderboards.get(slug, { methods: query.methods });
+      const leaderboard = await c.var.services.leaderboards.get(slug, { methods: query.methods, ...(query.uncertainty ? { uncertainty: "bootstrap" as const } : {}) });
       const origin = new URL(c.req.url).origin;
       return c.html(
         BenchmarkPage({ leaderboard, allMethods: TASK_METHODS, sort: query.sort, chartAll: query.chartAll, origin, ignored: query.ignored }),
