@@ -323,31 +323,28 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     return { benchmark, query: q, etag: leaderboardEtag(benchmark, benchmark.revision, q, format) };
   }
 
+  /** The entry of (benchmark, revision, q): cached, or computed from the snapshot just loaded. */
+  function cachedOrCompute(benchmark: BenchmarkRecord, revision: number, q: NormalizedQuery, compute: () => Leaderboard): CacheEntry {
+    const key = keyOf(benchmark, revision, q);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const entry: CacheEntry = { leaderboard: compute() };
+    stats.computed++;
+    cache.set(key, entry);
+    return entry;
+  }
+
   async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
     if (q.level === "instance") {
       const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
-      if (data?.systems.length) {
-        const key = keyOf(benchmark, data.revision, q);
-        const hit = cache.get(key);
-        if (hit) return hit;
-        const entry: CacheEntry = { leaderboard: computeInstanceLeaderboard(benchmark, data, q) };
-        stats.computed++;
-        cache.set(key, entry);
-        return entry;
-      }
+      if (data?.systems.length) return cachedOrCompute(benchmark, data.revision, q, () => computeInstanceLeaderboard(benchmark, data, q));
       throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
         { field: "level", message: "no instance-level scores for this benchmark (upload them to /systems/{system}/instances); use level=task" },
       ]);
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    const key = keyOf(benchmark, current.revision, q);
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const entry: CacheEntry = { leaderboard: computeLeaderboard(benchmark, current, q) };
-    stats.computed++;
-    cache.set(key, entry);
-    return entry;
+    return cachedOrCompute(benchmark, current.revision, q, () => computeLeaderboard(benchmark, current, q));
   }
 
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */

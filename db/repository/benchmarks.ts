@@ -153,6 +153,13 @@ export interface CurrentScores {
   systems: CurrentSystemScores[];
 }
 
+/** SQL: the tasks of benchmark `b` (alias in the enclosing query) as a JSON array of TaskRecord, by position. */
+export const TASKS_OF_B = sql`(select coalesce(json_agg(json_build_object(
+    'id', t.id, 'slug', t.slug, 'name', t.name, 'metric', t.metric,
+    'higherIsBetter', t.higher_is_better, 'weight', t.weight, 'group', t."group",
+    'position', t.position) order by t.position), '[]'::json)
+  from tasks t where t.benchmark_id = b.id)`;
+
 /**
  * The leaderboard input of a benchmark in ONE statement (one snapshot): its revision, tasks
  * (by position) and, for every system, the scores of its newest submission. null if unknown.
@@ -162,11 +169,7 @@ export async function loadCurrentScores(db: Db, benchmarkId: number): Promise<Cu
     db,
     sql`
       select b.revision,
-        (select coalesce(json_agg(json_build_object(
-            'id', t.id, 'slug', t.slug, 'name', t.name, 'metric', t.metric,
-            'higherIsBetter', t.higher_is_better, 'weight', t.weight, 'group', t."group",
-            'position', t.position) order by t.position), '[]'::json)
-         from tasks t where t.benchmark_id = b.id) as tasks,
+        ${TASKS_OF_B} as tasks,
         (select coalesce(json_agg(json_build_object(
             'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
             'submissionId', cur.id, 'createdAt', cur.created_at,

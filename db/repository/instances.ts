@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../client.ts";
 import { isUniqueViolation } from "../errors.ts";
-import type { TaskRecord } from "./benchmarks.ts";
+import { TASKS_OF_B, type TaskRecord } from "./benchmarks.ts";
 import { fromJson, pgArrayLiteral, pgTextArrayLiteral, toIso } from "./util.ts";
 
 /** One batch of rows, as parallel arrays. */
@@ -131,11 +131,7 @@ export async function loadInstanceScores(db: Db, benchmarkId: number): Promise<I
       tx,
       sql`
         select b.revision,
-          (select coalesce(json_agg(json_build_object(
-              'id', t.id, 'slug', t.slug, 'name', t.name, 'metric', t.metric,
-              'higherIsBetter', t.higher_is_better, 'weight', t.weight, 'group', t."group",
-              'position', t.position) order by t.position), '[]'::json)
-           from tasks t where t.benchmark_id = b.id) as tasks,
+          ${TASKS_OF_B} as tasks,
           (select coalesce(json_agg(json_build_object(
               'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
               'uploadId', up.id, 'uploadedAt', up.created_at) order by sy.slug), '[]'::json)
