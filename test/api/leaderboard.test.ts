@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.ts";
 import { parseConfig } from "../../api/config.ts";
-import { parseCsvRows, parseWideCsv, slugifyAll } from "../../cli/csv.ts";
+import { parseCsvRows } from "../../cli/csv.ts";
 import { rankTable, TASK_METHODS, type RankInput } from "../../ranking/index.ts";
 import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
-import { noteIfSharedDataMissing, readSharedData, sharedDataAvailable } from "../helpers/shared-data.ts";
+import { seedGlue } from "../helpers/glue.ts";
+import { noteIfSharedDataMissing, sharedDataAvailable } from "../helpers/shared-data.ts";
 
 noteIfSharedDataMissing("GLUE leaderboard over REST");
 
@@ -228,31 +229,13 @@ describe.each(backends())("leaderboard on %s", (kind) => {
     });
 
     it.skipIf(!sharedDataAvailable)("GLUE over REST: every method equals rankTable, kemeny exact", async () => {
-      const wide = parseWideCsv(readSharedData("glue.csv"));
-      const taskSlugs = slugifyAll(wide.tasks);
-      const systemSlugs = slugifyAll(wide.systems.map((s) => s.name));
-      const created = await api.call("POST", "/api/v1/benchmarks", {
-        body: { slug: "glue", name: "GLUE", tasks: wide.tasks.map((name, i) => ({ slug: taskSlugs[i], name })) },
-      });
-      expect(created.status).toBe(201);
-      const systems = wide.systems.map((s, i) => {
-        const scores: Record<string, number> = {};
-        wide.tasks.forEach((t, j) => {
-          const v = s.scores[t];
-          if (v !== null && v !== undefined) scores[taskSlugs[j]] = v;
-        });
-        return { slug: systemSlugs[i], name: s.name, scores };
-      });
-      const sub = await api.call("POST", "/api/v1/benchmarks/glue/submissions", {
-        body: { submissions: systems.map((s) => ({ system: { slug: s.slug, name: s.name }, scores: s.scores })) },
-      });
-      expect(sub.status).toBe(201);
+      const { taskSlugs, systems } = await seedGlue(api);
       const res = await api.call("GET", "/api/v1/benchmarks/glue/leaderboard", { token: null });
       expect(res.status).toBe(200);
       // the database orders systems by slug; the direct ranking gets the same order
       const bySlug = [...systems].sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
       const expected = rankTable({ tasks: taskSlugs.map((slug) => ({ slug })), systems: bySlug.map((s) => ({ slug: s.slug, scores: s.scores })) });
-      expect(res.body.systems).toHaveLength(wide.systems.length);
+      expect(res.body.systems).toHaveLength(systems.length);
       for (const method of TASK_METHODS) expect(ranksOf(res.body, method), method).toEqual(ranksOf(expected, method));
       expect(res.body.kemeny.exact).toBe(true);
       expect(res.body.kemeny.order).toEqual(expected.kemeny!.order);

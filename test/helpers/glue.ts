@@ -10,8 +10,8 @@ export interface GlueSystem {
   scores: Record<string, number>;
 }
 
-/** Creates "glue" with slugified task and system names; returns the systems as submitted. */
-export async function seedGlue(api: TestApi): Promise<GlueSystem[]> {
+/** Creates "glue" with slugified task and system names; returns the task slugs and the systems as submitted. */
+export async function seedGlue(api: TestApi): Promise<{ taskSlugs: string[]; systems: GlueSystem[] }> {
   const wide = parseWideCsv(readSharedData("glue.csv"));
   const taskSlugs = slugifyAll(wide.tasks);
   const systemSlugs = slugifyAll(wide.systems.map((s) => s.name));
@@ -31,5 +31,5 @@ export async function seedGlue(api: TestApi): Promise<GlueSystem[]> {
     body: { submissions: systems.map((s) => ({ system: { slug: s.slug, name: s.name }, scores: s.scores })) },
   });
   expect(sub.status).toBe(201);
-  return systems;
+  return { taskSlugs, systems };
 }
