@@ -9,7 +9,7 @@
  * wrong revision.
  */
 import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
-import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
+import type { BenchmarkRecord, CurrentScores, InstanceScores, TaskRecord } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
 import {
@@ -46,14 +46,8 @@ export interface NormalizedQuery {
   uncertainty?: UncertaintyQuery;
 }
 
-export interface LeaderboardTask {
-  slug: string;
-  name: string;
-  metric: string | null;
-  higherIsBetter: boolean;
-  weight: number;
-  group: string | null;
-}
+/** A leaderboard column: the benchmark's task as readers see it. */
+export type LeaderboardTask = Omit<TaskRecord, "id" | "position">;
 
 /** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
 export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;

@@ -3,6 +3,7 @@ import { MAX_BOOTSTRAP_SAMPLES, TASK_METHODS } from "../../../ranking/index.ts";
 import { BOOTSTRAP_KEMENY_STEPS, MAX_KEMENY_SAMPLES, MAX_SEED } from "../../../service/uncertainty.ts";
 import { BenchmarkParams, errorResponses, slugParam } from "../../schemas.ts";
 import { LEADERBOARD_METHODS } from "../../../service/instance-leaderboard.ts";
+import { Task } from "../benchmarks/routes.ts";
 import { RankResponse } from "../rank/routes.ts";
 
 const METHOD_LIST = TASK_METHODS.join(", ");
@@ -90,17 +91,6 @@ export const UncertaintySummary = z
   })
   .openapi("UncertaintySummary");
 
-export const LeaderboardTask = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    metric: z.string().nullable(),
-    higherIsBetter: z.boolean(),
-    weight: z.number(),
-    group: z.string().nullable(),
-  })
-  .openapi("LeaderboardTask");
-
 export const LeaderboardSystem = z
   .object({
     slug: z.string(),
@@ -118,7 +108,7 @@ export const Leaderboard = z
   .object({
     benchmark: z.object({ slug: z.string(), name: z.string(), revision: z.number().int() }),
     level: z.enum(["task", "instance"]),
-    tasks: z.array(LeaderboardTask),
+    tasks: z.array(Task),
     methods: z.array(z.string()),
     systems: z.array(LeaderboardSystem).openapi({ description: "In the first method's rank order" }),
     kemeny: RankResponse.shape.kemeny,
