@@ -267,6 +267,14 @@ describe.each(backends())("leaderboard on %s", (kind) => {
       ["kemenyBudgetMs=60001", "kemenyBudgetMs"],
       ["kemenyBudgetMs=1.5", "kemenyBudgetMs"],
       ["kemenyBudgetMs=soon", "kemenyBudgetMs"],
+      // decimal digits only: z.coerce alone took "" as 0 and "0x10" / "1e3" as numbers
+      ["kemenyBudgetMs=", "kemenyBudgetMs"],
+      ["kemenyBudgetMs=0x10", "kemenyBudgetMs"],
+      ["kemenyBudgetMs=1e3", "kemenyBudgetMs"],
+      ["kemenyBudgetMs=%2010", "kemenyBudgetMs"],
+      ["samples=", "samples"],
+      ["samples=0x10", "samples"],
+      ["seed=1e3", "seed"],
       ["format=xml", "format"],
     ])("%s: 400 naming %s", async (qs, field) => {
       await seedToy(api);

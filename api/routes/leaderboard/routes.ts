@@ -24,14 +24,17 @@ export const MethodList = z
     example: "mean,borda,kemeny",
   });
 
-/** An integer query parameter in lo..hi (400 naming the field otherwise). */
+/**
+ * An integer query parameter in lo..hi (400 naming the field otherwise). Plain decimal digits
+ * only: `z.coerce.number()` alone would take "" as 0 and "0x10", "1e3" or " 5" as numbers.
+ */
 function intParam(lo: number, hi: number, description: string) {
   const message = `must be an integer ${lo}..${hi}`;
-  return z.coerce
-    .number({ error: message })
-    .int(message)
-    .min(lo, message)
-    .max(hi, message)
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, message)
+    .transform(Number)
+    .pipe(z.number().int(message).min(lo, message).max(hi, message))
     .optional()
     .openapi({ type: "integer", minimum: lo, maximum: hi, description });
 }
@@ -53,13 +56,7 @@ export const UncertaintyParams = z.object({
 export const LeaderboardQuery = z.object({
   methods: MethodList.optional(),
   level: z.enum(["task", "instance"]).optional().openapi({ description: "task (default) or instance (needs instance-level scores)" }),
-  kemenyBudgetMs: z.coerce
-    .number({ error: "must be an integer 0..60000" })
-    .int("must be an integer 0..60000")
-    .min(0, "must be an integer 0..60000")
-    .max(60_000, "must be an integer 0..60000")
-    .optional()
-    .openapi({ type: "integer", description: "Time Kemeny may spend proving optimality (ms, 0..60000)" }),
+  kemenyBudgetMs: intParam(0, 60_000, "Time Kemeny may spend proving optimality (ms, 0..60000)"),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "json (default) or csv" }),
   ...UncertaintyParams.shape,
 });
