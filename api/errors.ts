@@ -110,27 +110,46 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 type Issue = z.core.$ZodIssue;
 
-/** Issues of a union: the branch that got furthest (fewest top-level problems, then fewest issues). */
-function bestUnionBranch(branches: Issue[][]): Issue[] {
-  const topLevel = (issues: Issue[]) => issues.filter((i) => i.path.length <= 1).length;
-  return [...branches].sort((a, b) => topLevel(a) - topLevel(b) || a.length - b.length)[0] ?? [];
+/** The value at `path` inside `root` (undefined when absent). */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
-/** Flatten zod issues to `{field, message}` details, descending into the best union branch. */
-export function zodDetails(issues: readonly Issue[], base: readonly PropertyKey[] = []): FieldIssue[] {
+/**
+ * Issues of a union: the branch the input was meant for: fewest issues about keys the input
+ * does not have (so `{"system": "x", "scores": {...}}` is reported against the single-submission
+ * shape, not as a missing `submissions`), then fewest top-level problems, then fewest issues.
+ */
+function bestUnionBranch(branches: Issue[][], input: unknown): Issue[] {
+  const missing = (issues: Issue[]) => issues.filter((i) => i.path.length > 0 && valueAt(input, i.path) === undefined).length;
+  const topLevel = (issues: Issue[]) => issues.filter((i) => i.path.length <= 1).length;
+  return [...branches].sort((a, b) => missing(a) - missing(b) || topLevel(a) - topLevel(b) || a.length - b.length)[0] ?? [];
+}
+
+/**
+ * Flatten zod issues to `{field, message}` details, descending into the best union branch.
+ * `input` is the validated value (it helps pick the union branch).
+ */
+export function zodDetails(issues: readonly Issue[], base: readonly PropertyKey[] = [], input?: unknown): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const issue of issues) {
     const path = [...base, ...issue.path];
-    if (issue.code === "invalid_union" && issue.errors.length > 0) out.push(...zodDetails(bestUnionBranch(issue.errors), path));
-    else out.push({ field: fieldPath(path) || "body", message: issue.message });
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      out.push(...zodDetails(bestUnionBranch(issue.errors, valueAt(input, path)), path, input));
+    } else out.push({ field: fieldPath(path) || "body", message: issue.message });
   }
   return out;
 }
 
 /** OpenAPIHono `defaultHook`: zod validation failures become 400 `invalid_request` naming the fields. */
-export function validationHook(result: { success: boolean; error?: z.ZodError; target: string }, _c: Context): void {
+export function validationHook(result: { success: boolean; error?: z.ZodError; data?: unknown; target: string }, _c: Context): void {
   if (!result.success && result.error) {
     const where = result.target === "json" ? "body" : result.target;
-    throw invalidRequest(zodDetails(result.error.issues), `invalid request ${where}`);
+    throw invalidRequest(zodDetails(result.error.issues, [], result.data), `invalid request ${where}`);
   }
 }

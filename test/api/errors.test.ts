@@ -67,6 +67,22 @@ describe.each(backends())("API errors on %s", (kind) => {
     expect((await api.call("GET", "/api/v1/benchmarks/glue")).body.revision).toBe(0);
   });
 
+  it("a single submission with a wrong-typed system or scores names that field, not a missing `submissions`", async () => {
+    await api.createBenchmark("glue");
+    let res = await submit({ system: "bert", scores: { cola: 1 } });
+    expectEnvelope(res, 400, "invalid_request");
+    expect(fields(res)).toEqual(["system"]);
+    res = await submit({ system: { slug: "bert" }, scores: [1] });
+    expect(fields(res)).toEqual(["scores"]);
+    res = await submit({ system: "bert", scores: "x" });
+    expect(fields(res)).toEqual(["system", "scores"]);
+    res = await submit({ submissions: "x" });
+    expect(fields(res)).toEqual(["submissions"]);
+    res = await submit({ submissions: [{ system: { slug: "bert" }, scores: { cola: "1" } }] });
+    expect(fields(res)).toEqual(["submissions[0].scores.cola"]);
+    expect((await api.call("GET", "/api/v1/benchmarks/glue")).body.revision).toBe(0);
+  });
+
   it("a bulk submission with one bad entry stores nothing", async () => {
     await api.createBenchmark("glue");
     for (const bad of [{ nope: 1 }, { cola: "x" }]) {
