@@ -42,17 +42,51 @@ function perTask(table: Table, f: (vals: number[]) => [number, number]): Float64
   return [a, b];
 }
 
+/**
+ * Finite scores can be as large as 1.8e308, so sums, differences and squares of them overflow.
+ * Above HUGE the arithmetic runs on values scaled by an exact power of two (see `downscale`),
+ * which leaves every ordinary table bit-for-bit unchanged.
+ */
+const HUGE = 2 ** 500;
+
+/** A power of two c with max|v| * c <= 1/2 when max|v| >= HUGE, else 1. */
+function downscale(maxAbs: number): number {
+  return maxAbs >= HUGE ? 2 ** -(Math.ceil(Math.log2(maxAbs)) + 1) : 1;
+}
+
+function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
 function mean(table: Table): Float64Array {
-  return weightedMean(table, (_t, v) => v);
+  const c = downscale(maxAbs(table.oriented));
+  if (c === 1) return weightedMean(table, (_t, v) => v);
+  const out = weightedMean(table, (_t, v) => v * c);
+  for (let s = 0; s < out.length; s++) out[s] /= c;
+  return out;
 }
 
 function meanMinmax(table: Table): Float64Array {
   const [lo, hi] = perTask(table, (vals) => [Math.min(...vals), Math.max(...vals)]);
-  return weightedMean(table, (t, v) => (hi[t] === lo[t] ? 1 : (v - lo[t]) / (hi[t] - lo[t])));
+  return weightedMean(table, (t, v) => {
+    if (hi[t] === lo[t]) return 1;
+    const range = hi[t] - lo[t];
+    // hi - lo overflows for scores of opposite sign beyond 9e307: halve everything (exact)
+    return Number.isFinite(range) ? (v - lo[t]) / range : (v / 2 - lo[t] / 2) / (hi[t] / 2 - lo[t] / 2);
+  });
 }
 
 function meanZscore(table: Table): Float64Array {
-  const [mu, sd] = perTask(table, (vals) => {
+  const scale = new Float64Array(table.m);
+  let t = 0;
+  const [mu, sd] = perTask(table, (raw) => {
+    const c = (scale[t++] = downscale(maxAbs(raw)));
+    const vals = c === 1 ? raw : raw.map((v) => v * c);
     if (vals.length === 0) return [0, 0];
     let sum = 0;
     for (const v of vals) sum += v;
@@ -61,7 +95,7 @@ function meanZscore(table: Table): Float64Array {
     for (const v of vals) ss += (v - mu) * (v - mu);
     return [mu, Math.sqrt(ss / vals.length)];
   });
-  return weightedMean(table, (t, v) => (sd[t] === 0 ? 0 : (v - mu[t]) / sd[t]));
+  return weightedMean(table, (t, v) => (sd[t] === 0 ? 0 : (v * scale[t] - mu[t]) / sd[t]));
 }
 
 function winrate(table: Table): Float64Array {

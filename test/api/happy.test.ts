@@ -110,6 +110,38 @@ describe.each(backends())("API happy paths on %s", (kind) => {
     expect(res.body.kemeny).toMatchObject({ order: ["roberta", "bert"], exact: true });
   });
 
+  it("ranks huge finite scores (±1e308) without overflowing the mean family", async () => {
+    const res = await api.call("POST", "/api/v1/rank", {
+      token: null,
+      body: {
+        systems: [
+          { slug: "a", scores: { x: 1e308, y: 1e308 } },
+          { slug: "b", scores: { x: -1e308, y: -1e308 } },
+          { slug: "c", scores: { x: 1e307, y: 0 } },
+        ],
+        methods: ["mean", "mean-minmax", "mean-zscore"],
+      },
+    });
+    expect(res.status).toBe(200);
+    const by = Object.fromEntries(res.body.systems.map((s: any) => [s.slug, s.results]));
+    expect(res.body.systems.map((s: any) => s.slug)).toEqual(["a", "c", "b"]);
+    expect(by.a.mean).toEqual({ score: 1e308, rank: 1 });
+    expect(by.b.mean).toEqual({ score: -1e308, rank: 3 });
+    expect(by.c.mean).toEqual({ score: 5e306, rank: 2 });
+    // minmax: x range 2e308 (overflows as hi - lo); c = (1.1e308 / 2e308 + 1e308 / 2e308) / 2
+    expect(by.a["mean-minmax"]).toEqual({ score: 1, rank: 1 });
+    expect(by.b["mean-minmax"]).toEqual({ score: 0, rank: 3 });
+    expect(by.c["mean-minmax"].score).toBeCloseTo(0.525, 12);
+    // zscore is scale-free: x = 1e307 * (10, -10, 1), y = 1e308 * (1, -1, 0)
+    const z = (vals: number[], i: number) => {
+      const mu = vals.reduce((a, b) => a + b) / vals.length;
+      return (vals[i] - mu) / Math.sqrt(vals.reduce((a, v) => a + (v - mu) ** 2, 0) / vals.length);
+    };
+    expect(by.a["mean-zscore"].score).toBeCloseTo((z([10, -10, 1], 0) + z([1, -1, 0], 0)) / 2, 9);
+    expect(by.b["mean-zscore"].rank).toBe(3);
+    expect(by.c["mean-zscore"].score).toBeCloseTo((z([10, -10, 1], 2) + z([1, -1, 0], 2)) / 2, 9);
+  });
+
   it("serves an OpenAPI 3.1 document", async () => {
     const res = await api.call("GET", "/openapi.json", { token: null });
     expect(res.status).toBe(200);
