@@ -1,6 +1,6 @@
 /** Tokens and principals: random `pod_` tokens, stored as SHA-256 hashes, constant-time admin compare. */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { findActiveTokenByHash, hasAdminToken, insertToken, type Db } from "../db/index.ts";
+import { findActiveTokenByHash, hasAdminToken, insertToken, revokeAdminTokens, type Db } from "../db/index.ts";
 import { forbidden, unauthorized } from "./errors.ts";
 
 export type Principal = { kind: "admin" } | { kind: "benchmark"; benchmarkId: number; tokenId: number };
@@ -49,12 +49,17 @@ export function requireBenchmarkWriter(principal: Principal, benchmarkId: number
 }
 
 /**
- * Make sure an admin token exists. With PODIUM_ADMIN_TOKEN configured nothing is stored.
- * Otherwise, when the database holds no admin token, generate one, store its hash and return
- * the plaintext (the caller prints it once). Returns null when nothing was generated.
+ * Make sure exactly one source of admin tokens is live. With PODIUM_ADMIN_TOKEN configured it
+ * is the admin token: nothing is stored and earlier generated ones are revoked (setting it is
+ * how a lost or leaked generated token is replaced). Otherwise, when the database holds no
+ * admin token, generate one, store its hash and return the plaintext (the caller prints it
+ * once). Returns null when nothing was generated.
  */
 export async function ensureAdminToken(db: Db, configured: boolean): Promise<string | null> {
-  if (configured) return null;
+  if (configured) {
+    await revokeAdminTokens(db);
+    return null;
+  }
   if (await hasAdminToken(db)) return null;
   const token = generateToken();
   await insertToken(db, { role: "admin", benchmarkId: null, hash: hashToken(token) });

@@ -21,6 +21,15 @@ export interface ShieldsEndpoint {
   isError?: true;
 }
 
+/**
+ * An error badge's JSON carries the shields keys (so shields.io draws it) and Podium's error
+ * envelope (every non-2xx JSON reply has one).
+ */
+export interface BadgeError {
+  code: "invalid_request" | "not_found";
+  message: string;
+}
+
 export interface BadgeData {
   label: string;
   message: string;
@@ -48,12 +57,14 @@ export function badgeLabel(benchmark: { slug: string; name: string }, method: st
   return `${name} · ${method}`;
 }
 
-export function renderBadge(data: BadgeData, format: BadgeFormat, isError = false): string {
+export function renderBadge(data: BadgeData, format: BadgeFormat, error?: BadgeError): string {
   if (format === "svg") return makeBadge({ label: data.label, message: data.message, color: data.color });
-  const body: ShieldsEndpoint = { schemaVersion: 1, label: data.label, message: data.message, color: data.color };
-  if (isError) body.isError = true;
+  const body: ShieldsEndpoint & { error?: BadgeError } = { schemaVersion: 1, label: data.label, message: data.message, color: data.color };
+  if (error) Object.assign(body, { isError: true, error });
   return JSON.stringify(body);
 }
+
+const errorCode = (status: 400 | 404): BadgeError["code"] => (status === 404 ? "not_found" : "invalid_request");
 
 function isTaskMethod(method: string): method is TaskMethod {
   return (TASK_METHODS as readonly string[]).includes(method);
@@ -62,13 +73,21 @@ function isTaskMethod(method: string): method is TaskMethod {
 export function createBadgeService(leaderboards: LeaderboardService) {
   /** An error badge (never throws for unknown benchmark/system/method). */
   function errorBadge(status: 400 | 404, label: string, message: string, format: BadgeFormat, detail: string): BadgeResult {
-    return { status, notModified: false, message: detail, body: renderBadge({ label, message, color: status === 404 ? "lightgrey" : "red" }, format, true) };
+    return {
+      status,
+      notModified: false,
+      message: detail,
+      body: renderBadge({ label, message, color: status === 404 ? "lightgrey" : "red" }, format, { code: errorCode(status), message: detail }),
+    };
   }
 
   return {
     /** The body of a generic error badge (400 bad method, 404 unknown benchmark/system). */
-    error: (status: 400 | 404, format: BadgeFormat) =>
-      renderBadge({ label: "podium", message: status === 404 ? "not found" : "bad request", color: status === 404 ? "lightgrey" : "red" }, format, true),
+    error: (status: 400 | 404, format: BadgeFormat, detail = status === 404 ? "not found" : "bad request") =>
+      renderBadge({ label: "podium", message: status === 404 ? "not found" : "bad request", color: status === 404 ? "lightgrey" : "red" }, format, {
+        code: errorCode(status),
+        message: detail,
+      }),
     /**
      * The badge of `system` under `method` (default borda) on the current leaderboard, computed
      * through the leaderboard cache (methods = [method]). `notModified` when `ifNoneMatch`

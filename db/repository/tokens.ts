@@ -1,5 +1,5 @@
 /** API tokens: only SHA-256 hashes are stored. */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { tokens } from "../schema.ts";
 
@@ -33,4 +33,14 @@ export async function hasAdminToken(db: Db): Promise<boolean> {
     .where(and(eq(tokens.role, "admin"), isNull(tokens.revokedAt)))
     .limit(1);
   return rows.length > 0;
+}
+
+/** Revoke every stored admin token (the configured PODIUM_ADMIN_TOKEN replaces them). */
+export async function revokeAdminTokens(db: Db): Promise<number> {
+  const rows = await db
+    .update(tokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(tokens.role, "admin"), isNull(tokens.revokedAt)))
+    .returning({ id: tokens.id });
+  return rows.length;
 }

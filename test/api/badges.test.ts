@@ -143,7 +143,9 @@ describe.each(backends())("badges on %s", (kind) => {
       expect(json.status).toBe(404);
       expect(json.headers.get("cache-control")).toBe("public, max-age=60");
       expect(json.body).toMatchObject({ schemaVersion: 1, message: "not found", isError: true });
-      expect(Object.keys(json.body).sort()).toEqual(["color", "isError", "label", "message", "schemaVersion"]);
+      // shields keys for shields.io, plus Podium's error envelope like every non-2xx JSON reply
+      expect(Object.keys(json.body).sort()).toEqual(["color", "error", "isError", "label", "message", "schemaVersion"]);
+      expect(json.body.error).toMatchObject({ code: "not_found", message: expect.stringContaining("not found") });
     });
 
     it("unknown method: 400 error badge", async () => {
@@ -154,7 +156,7 @@ describe.each(backends())("badges on %s", (kind) => {
       checkXml(svg.body);
       const json = await api.call("GET", `${BADGE}/s0/badge.json?method=vibes`, { token: null });
       expect(json.status).toBe(400);
-      expect(json.body).toMatchObject({ schemaVersion: 1, isError: true, color: "red" });
+      expect(json.body).toMatchObject({ schemaVersion: 1, isError: true, color: "red", error: { code: "invalid_request" } });
     });
   });
 });

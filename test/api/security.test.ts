@@ -60,4 +60,16 @@ describe.each(backends())("API auth on %s", (kind) => {
     const res = await api.call("POST", "/api/v1/benchmarks", { token: token!, body: { slug: "x", name: "X", tasks: [{ slug: "a" }] } });
     expect(res.status).toBe(201);
   });
+
+  it("a configured PODIUM_ADMIN_TOKEN replaces (revokes) a generated admin token", async () => {
+    const { createServices } = await import("../../service/index.ts");
+    const generated = await createServices(api.services.database).auth.ensureAdminToken();
+    expect(generated).toMatch(/^pod_/);
+    const configured = createServices(api.services.database, { adminToken: ADMIN_TOKEN });
+    expect(await configured.auth.ensureAdminToken()).toBeNull();
+    const res = await api.call("POST", "/api/v1/benchmarks", { token: generated!, body: { slug: "x", name: "X", tasks: [{ slug: "a" }] } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthorized");
+    expect(await configured.auth.authenticate(ADMIN_TOKEN)).toEqual({ kind: "admin" });
+  });
 });

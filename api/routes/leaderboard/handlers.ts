@@ -58,7 +58,7 @@ export const badgeJson: RouteHandler<typeof routes.badgeJson, AppEnv> = (c) => {
 export function badgeHook(format: BadgeFormat) {
   return (result: { success: boolean; target: string }, c: Context<AppEnv>): Response | undefined => {
     if (result.success) return undefined;
-    if (result.target === "query") return badgeError(c, format, 400, c.var.services.badges.error(400, format));
-    return badgeError(c, format, 404, c.var.services.badges.error(404, format));
+    if (result.target === "query") return badgeError(c, format, 400, c.var.services.badges.error(400, format, "invalid badge query (method)"));
+    return badgeError(c, format, 404, c.var.services.badges.error(404, format, "benchmark or system not found (invalid slug)"));
   };
 }
