@@ -3,6 +3,7 @@
  * Semantics: ../shared/RANKING.md. `rankTable` is synchronous.
  */
 import { solveKemeny } from "./kemeny.ts";
+import type { LinearSolver } from "./lp.ts";
 import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
 import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
 import { Table } from "./table.ts";
@@ -12,6 +13,7 @@ export * from "./types.ts";
 export { Table, buildTable, computeTaskRanks, computePairwise, type TableSpec, type TaskRanks } from "./table.ts";
 export { computeMethod, condorcetWinnerIndex, SCORE_METHODS, type ScoreMethod } from "./methods.ts";
 export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
+export type { LinearSolver, LinearSession, LinearModel, LinearRows, SolveOptions, LinearProgramResult } from "./lp.ts";
 export { ranksFromScores, kendallTauB, tied } from "./ranks.ts";
 export { rankInstances, type InstanceTable, type InstanceTask } from "./instance.ts";
 export { createRng, xoshiro128StarStar, type Rng } from "./random.ts";
@@ -104,12 +106,12 @@ export function tableFromInput(input: RankInput): { table: Table; methods: TaskM
 }
 
 /** Rank a prepared Table by the given task-level methods. */
-export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], options: { kemenyBudgetMs?: number } = {}): RankResponse {
+export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], options: { kemenyBudgetMs?: number; lpSolver?: LinearSolver } = {}): RankResponse {
   const outcomes: MethodOutcome[] = [];
   let kemeny: RankResponse["kemeny"];
   for (const method of methods) {
     if (method === "kemeny") {
-      const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs });
+      const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs, lpSolver: options.lpSolver });
       const ranks = new Int32Array(table.n);
       r.order.forEach((s, pos) => (ranks[s] = pos + 1));
       outcomes.push({ method, ranks });
@@ -119,8 +121,8 @@ export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], 
   return buildResponse(table.systems, table.coverage, outcomes, condorcetWinnerIndex(table), kemeny);
 }
 
-/** The stateless ranking of API.md (`POST /api/v1/rank`). Synchronous. */
-export function rankTable(input: RankInput): RankResponse {
+/** The stateless ranking of API.md (`POST /api/v1/rank`). Synchronous. `lpSolver`: see KemenyOptions. */
+export function rankTable(input: RankInput, options: { lpSolver?: LinearSolver } = {}): RankResponse {
   const { table, methods } = tableFromInput(input);
-  return rankPreparedTable(table, methods, { kemenyBudgetMs: input.kemenyBudgetMs });
+  return rankPreparedTable(table, methods, { kemenyBudgetMs: input.kemenyBudgetMs, lpSolver: options.lpSolver });
 }

@@ -14,6 +14,8 @@
  * Work is done in terms of loss(pi) = T - A(pi) with T = sum over pairs of max(M(s,u), M(u,s)):
  * the sum of the margins of the majorities that pi reverses.
  */
+import { solveComponentLp } from "./kemeny-lp.ts";
+import type { LinearSolver } from "./lp.ts";
 import { tied } from "./ranks.ts";
 
 export interface KemenyResult {
@@ -34,6 +36,15 @@ export interface KemenyOptions {
   now?: () => number;
   /** Largest component solved by subset DP (default 20). */
   dpMax?: number;
+  /**
+   * Optional LP/MIP solver (ranking/lp.ts; the server and CLI pass HiGHS, service/kemeny-solver.ts).
+   * Components beyond dpMax that the branch and bound does not prove within a short slice
+   * (1/20 of the budget) go to the linear ordering ILP with lazy 3-cycle cuts (kemeny-lp.ts).
+   * The solver gets the remaining budget as a wall-clock limit. On solver failure: branch and bound.
+   */
+  lpSolver?: LinearSolver;
+  /** With lpSolver: the branch-and-bound slice tried first, in clock units (default budgetMs / 20; 0: none). */
+  bbSliceMs?: number;
 }
 
 export const DEFAULT_KEMENY_BUDGET_MS = 2000;
@@ -345,6 +356,8 @@ function solveComponent(
   deadline: number,
   now: () => number,
   dpMax: number,
+  lpSolver: LinearSolver | undefined,
+  slice: number,
 ): { order: number[]; exact: boolean; lossLB: number } {
   const { k } = sub;
   if (k === 1) return { order: [0], exact: true, lossLB: 0 };
@@ -353,13 +366,31 @@ function solveComponent(
     return { order, exact: true, lossLB: orderLoss(sub, order) };
   }
   const seeded = localSearch(sub, seedOrder(sub), deadline, now);
+  if (lpSolver) {
+    // A short branch and bound first (it proves easy components fastest), then the ILP.
+    const bb = slice > 0 ? branchAndBound(sub, seeded, Math.min(deadline, now() + slice), now) : { order: seeded, exact: false, lowerBoundLoss: 0 };
+    if (bb.exact) return { order: bb.order, exact: true, lossLB: bb.lowerBoundLoss };
+    const lp = solveComponentLp(
+      k,
+      sub.D,
+      bb.order,
+      (order) => localSearch(sub, order, Infinity, now),
+      (order) => orderLoss(sub, order),
+      lpSolver,
+      deadline,
+      now,
+    );
+    if (lp) return { order: lp.order, exact: lp.exact, lossLB: Math.max(lp.lossLB, bb.lowerBoundLoss) };
+    // Solver failure: the branch and bound with what is left of the budget.
+  }
   const bb = branchAndBound(sub, seeded, deadline, now);
   return { order: bb.order, exact: bb.exact, lossLB: bb.lowerBoundLoss };
 }
 
 export function solveKemeny(M: Float64Array, n: number, options: KemenyOptions = {}): KemenyResult {
   const now = options.now ?? defaultNow;
-  const deadline = now() + (options.budgetMs ?? DEFAULT_KEMENY_BUDGET_MS);
+  const budgetMs = options.budgetMs ?? DEFAULT_KEMENY_BUDGET_MS;
+  const deadline = now() + budgetMs;
   const dpMax = Math.min(options.dpMax ?? 20, 24);
   let trivial = 0;
   for (let s = 0; s < n; s++) for (let u = s + 1; u < n; u++) trivial += Math.max(M[s * n + u], M[u * n + s]);
@@ -368,7 +399,7 @@ export function solveKemeny(M: Float64Array, n: number, options: KemenyOptions =
   let lossLB = 0;
   for (const comp of majorityComponents(M, n)) {
     const sub = subProblem(M, n, comp);
-    const r = solveComponent(sub, deadline, now, dpMax);
+    const r = solveComponent(sub, deadline, now, dpMax, options.lpSolver, options.bbSliceMs ?? budgetMs / 20);
     exact &&= r.exact;
     lossLB += r.lossLB;
     for (const i of r.order) order.push(comp[i]);

@@ -1,0 +1,102 @@
+/** Kemeny with the injected LP/MIP solver (HiGHS, service/kemeny-solver.ts) against DP / branch and bound. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { kemenyAgreement, solveKemeny, tableFromInput, type LinearSolver } from "../../ranking/index.ts";
+import { lossGrain } from "../../ranking/kemeny-lp.ts";
+import { loadKemenySolver } from "../../service/kemeny-solver.ts";
+
+/** Random uncorrelated table: integer scores 0..20, 10% missing (LCG). */
+function uncorrelated(n: number, m: number, seed: number) {
+  let x = seed >>> 0 || 1;
+  const rnd = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
+  const systems = Array.from({ length: n }, (_, s) => {
+    const scores: Record<string, number> = {};
+    for (let t = 0; t < m; t++) {
+      const missing = rnd() < 0.1;
+      const v = Math.floor(rnd() * 21);
+      if (!missing) scores[`t${t}`] = v;
+    }
+    return { slug: `s${s}`, scores };
+  });
+  return tableFromInput({ systems }).table;
+}
+
+let lpSolver: LinearSolver;
+beforeAll(async () => {
+  const s = await loadKemenySolver();
+  if (!s) throw new Error("HiGHS did not load");
+  lpSolver = s;
+});
+
+describe("kemeny with the HiGHS solver injected", () => {
+  it("agrees with the subset DP on components of up to 16 systems (dpMax 1 forces the solver path)", () => {
+    let opened = 0;
+    const counting: LinearSolver = { open: (m) => (opened++, lpSolver.open(m)) };
+    for (let seed = 1; seed <= 24; seed++) {
+      const n = 8 + (seed % 9);
+      const t = uncorrelated(n, 3 + (seed % 6), seed);
+      const dp = solveKemeny(t.pairwise, n, { dpMax: 20 });
+      const lp = solveKemeny(t.pairwise, n, { dpMax: 1, bbSliceMs: 0, budgetMs: 10_000, lpSolver: counting });
+      expect(dp.exact && lp.exact).toBe(true);
+      expect(lp.agreement).toBeCloseTo(dp.agreement, 9);
+      expect(lp.upperBound).toBeCloseTo(lp.agreement, 9);
+    }
+    expect(opened).toBeGreaterThan(5); // (the branch and bound may prove tiny components before its first clock check)
+  });
+
+  it("proves random uncorrelated 50-60 system tables exact; agreement is the order's", () => {
+    for (const [n, m, seed] of [
+      [50, 5, 11],
+      [60, 3, 8],
+      [60, 5, 8],
+    ]) {
+      const t = uncorrelated(n, m, seed + n * 100 + m);
+      const r = solveKemeny(t.pairwise, n, { budgetMs: 20_000, lpSolver });
+      expect(r.exact).toBe(true);
+      expect([...r.order].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+      expect(r.agreement).toBeCloseTo(kemenyAgreement(t.pairwise, n, r.order), 9);
+      expect(r.upperBound).toBeCloseTo(r.agreement, 9);
+      // never worse than the branch and bound's best order
+      const bb = solveKemeny(t.pairwise, n, { budgetMs: 200 });
+      expect(r.agreement).toBeGreaterThanOrEqual(bb.agreement - 1e-9);
+      expect(bb.upperBound).toBeGreaterThanOrEqual(r.agreement - 1e-9);
+    }
+  }, 120_000);
+
+  it("past the budget: best order, exact false, a valid upper bound", () => {
+    const n = 80;
+    const t = uncorrelated(n, 5, 8505);
+    const r = solveKemeny(t.pairwise, n, { budgetMs: 150, lpSolver });
+    expect(r.agreement).toBeCloseTo(kemenyAgreement(t.pairwise, n, r.order), 9);
+    expect(r.upperBound).toBeGreaterThanOrEqual(r.agreement - 1e-9);
+    if (!r.exact) expect(r.upperBound).toBeGreaterThan(r.agreement);
+  });
+
+  it("a failing solver falls back to the branch and bound (same answer as without one)", () => {
+    const throwing: LinearSolver = {
+      open: () => ({
+        addRows: () => {},
+        solve: () => {
+          throw new Error("wasm abort");
+        },
+        close: () => {},
+      }),
+    };
+    const unavailable: LinearSolver = { open: () => null };
+    const t = uncorrelated(30, 5, 3);
+    let steps = 0;
+    const plain = solveKemeny(t.pairwise, 30, { now: () => steps++, budgetMs: 200_000 });
+    for (const s of [throwing, unavailable]) {
+      steps = 0;
+      const r = solveKemeny(t.pairwise, 30, { now: () => steps++, budgetMs: 200_000, lpSolver: s });
+      expect(r.agreement).toBeCloseTo(plain.agreement, 9);
+      expect(r.exact).toBe(plain.exact);
+    }
+  });
+
+  it("grain of the margins", () => {
+    expect(lossGrain(Float64Array.from([0, 1, 2.5, 3]))).toBe(0.5);
+    expect(lossGrain(Float64Array.from([0, 3, 7]))).toBe(1);
+    expect(lossGrain(Float64Array.from([0.1, 0.3]))).toBeCloseTo(0.1, 12);
+    expect(lossGrain(Float64Array.from([Math.PI]))).toBe(0);
+  });
+});
