@@ -5,6 +5,7 @@
 import { serve } from "@hono/node-server";
 import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
+import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 
@@ -40,7 +41,10 @@ async function main() {
     process.exit(1);
   }
 
-  const services = createServices(database, { adminToken: config.adminToken });
+  // HiGHS (WASM) for exact Kemeny on large components; without it Kemeny uses its branch and bound.
+  const kemenySolver = await loadKemenySolver();
+  if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
 import { CsvError, parseWideCsv } from "./csv.ts";
+import { loadKemenySolver } from "../service/kemeny-solver.ts";
 
 const USAGE = `usage: podium rank FILE.csv [--methods m1,m2] [--lower-is-better t1,t2] [--weights t=2,u=0.5]
                   [--format table|json|csv] [--kemeny-budget-ms N]
@@ -151,7 +152,7 @@ export async function runRank(args: string[]): Promise<number> {
       systems: wide.systems.map((s) => ({ slug: s.name, scores: s.scores })),
       methods: parsed.methods,
       kemenyBudgetMs: parsed.budget,
-    });
+    }, { lpSolver: !parsed.methods || parsed.methods.includes("kemeny") ? await loadKemenySolver() : undefined });
     const render = { table: renderTable, json: (r: RankResponse) => JSON.stringify(r, null, 2) + "\n", csv: renderCsv }[parsed.format];
     process.stdout.write(render(response));
     return 0;

@@ -10,6 +10,7 @@ import { createRobustnessService } from "./robustness.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions } from "./leaderboard.ts";
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
+import type { LinearSolver } from "../ranking/index.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   adminToken?: string;
   /** Leaderboard cache size and friends. */
   leaderboards?: LeaderboardServiceOptions;
+  /** LP/MIP solver for exact Kemeny (`await loadKemenySolver()`, service/kemeny-solver.ts); absent: branch and bound only. */
+  kemenySolver?: LinearSolver;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -35,10 +38,12 @@ export function createServices(database: Database, options: ServiceOptions = {})
       loadCurrentScores: (id) => loadCurrentScores(db, id),
       loadInstanceScores: (id) => loadInstanceScores(db, id),
     },
-    options.leaderboards,
+    { kemenySolver: options.kemenySolver, ...options.leaderboards },
   );
   return {
     database,
+    /** The Kemeny LP/MIP solver injected at start (used by `POST /api/v1/rank` and the leaderboards). */
+    kemenySolver: options.kemenySolver,
     auth: {
       authenticate: (token: string | undefined) => auth.authenticate(db, adminTokenHash, token),
       /** Generates and stores an admin token when none is configured or stored; returns the plaintext once. */

@@ -8,7 +8,7 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
-import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type LinearSolver, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores, TaskRecord } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
@@ -159,12 +159,12 @@ export function scoreTable(
 }
 
 /** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
-export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery): Leaderboard {
+export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery, lpSolver?: LinearSolver): Leaderboard {
   if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
   const tasks = current.tasks;
   const systems = current.systems;
   const table = scoreTable(tasks, systems);
-  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs });
+  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs, lpSolver });
   const bySlug = new Map(systems.map((s) => [s.slug, s]));
   const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
     const s = bySlug.get(r.slug)!;
@@ -273,6 +273,8 @@ export interface LeaderboardSource {
 export interface LeaderboardServiceOptions {
   /** Cached leaderboards (default 256). */
   cacheSize?: number;
+  /** LP/MIP solver for exact Kemeny (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
+  kemenySolver?: LinearSolver;
 }
 
 interface CacheEntry {
@@ -338,7 +340,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    return cachedOrCompute(benchmark, current.revision, q, () => computeLeaderboard(benchmark, current, q));
+    return cachedOrCompute(benchmark, current.revision, q, () => computeLeaderboard(benchmark, current, q, options.kemenySolver));
   }
 
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */

@@ -4,9 +4,13 @@ import { createApp, type AppEnv } from "../../api/app.ts";
 import { parseConfig, type Config } from "../../api/config.ts";
 import type { BackendKind } from "../../db/index.ts";
 import { createServices, type Services } from "../../service/index.ts";
+import { loadKemenySolver } from "../../service/kemeny-solver.ts";
 import { useTestDatabase } from "./database.ts";
 
 export const ADMIN_TOKEN = "pod_test-admin-token-0123456789";
+
+/** HiGHS for exact Kemeny, as api/server.ts injects it. */
+const kemenySolver = await loadKemenySolver();
 
 export interface TestApi {
   readonly app: OpenAPIHono<AppEnv>;
@@ -26,7 +30,7 @@ export function useTestApi(kind: BackendKind, configOverrides: Partial<Config> =
   const current = () => {
     if (!cached || cached.db !== database.current) {
       const config = { ...parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN }), ...configOverrides };
-      const services = createServices(database.current, { adminToken: config.adminToken });
+      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver });
       cached = { app: createApp({ services, config }), services, db: database.current };
     }
     return cached;
