@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseWideCsv } from "../cli/csv.ts";
-import { computeMethod, solveKemeny, Table, tableFromInput, type ScoreMethod } from "../ranking/index.ts";
+import { computeMethod, solveKemeny, Table, tableFromInput, type LinearSolver, type ScoreMethod } from "../ranking/index.ts";
+import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { ms, now, printTable, rng, timeMedian } from "./util.ts";
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/data");
@@ -75,7 +76,54 @@ function kemenyBench(): void {
   printTable(rows);
 }
 
-export function runRankingBenches(): void {
+/** Random uncorrelated table (integer scores 0..20, 10% missing, LCG): the hard case for Kemeny. */
+function uncorrelatedTable(n: number, m: number, seed: number): Table {
+  let x = seed >>> 0 || 1;
+  const rnd = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
+  const systems = Array.from({ length: n }, (_, s) => {
+    const scores: Record<string, number> = {};
+    for (let t = 0; t < m; t++) {
+      const missing = rnd() < 0.1;
+      const v = Math.floor(rnd() * 21);
+      if (!missing) scores[`t${t}`] = v;
+    }
+    return { slug: `s${s}`, scores };
+  });
+  return tableFromInput({ systems }).table;
+}
+
+/** Uncorrelated 60/80/100-system tables: branch and bound alone vs with HiGHS (time to proof, or the gap at the budget). */
+function kemenyLpBench(lpSolver: LinearSolver | undefined): void {
+  const budget = 2000;
+  if (!lpSolver) {
+    console.log("\n[skip] Kemeny with HiGHS: the solver did not load");
+    return;
+  }
+  const cell = (r: ReturnType<typeof solveKemeny>, t: number) => (r.exact ? `${ms(t)} proven` : `gap ${(r.upperBound - r.agreement).toFixed(1)}`);
+  const rows: (string | number)[][] = [["table (uncorrelated, 10% missing)", "B&B only", "with HiGHS", "B&B / HiGHS time"]];
+  for (const [n, m] of [
+    [60, 3],
+    [60, 5],
+    [60, 8],
+    [60, 10],
+    [80, 5],
+    [100, 5],
+  ]) {
+    const table = uncorrelatedTable(n, m, 7 + n * 100 + m);
+    const M = table.pairwise;
+    const t0 = now();
+    const bb = solveKemeny(M, n, { budgetMs: budget });
+    const t1 = now();
+    const lp = solveKemeny(M, n, { budgetMs: budget, lpSolver });
+    const t2 = now();
+    rows.push([`n=${n}, ${m} tasks`, cell(bb, t1 - t0), cell(lp, t2 - t1), `${((t1 - t0) / (t2 - t1)).toFixed(2)}x`]);
+  }
+  console.log(`\nKemeny on uncorrelated tables, branch and bound alone vs with HiGHS (budget ${budget} ms each)`);
+  printTable(rows);
+}
+
+export async function runRankingBenches(): Promise<void> {
   methodsBench();
   kemenyBench();
+  kemenyLpBench(await loadKemenySolver());
 }
