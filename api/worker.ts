@@ -8,7 +8,7 @@ import type { AppEnv } from "./env.ts";
 import { registerRank } from "./routes/rank/index.ts";
 
 export function createWorkerApp() {
-  // AppEnv for the shared route types; the rank route reads no services.
+  // AppEnv for the shared route types; no services here (the rank route then ranks without an LP solver).
   const app = createBaseApp<AppEnv>();
   app.get("/healthz", (c) => c.json({ status: "ok", mode: "stateless" }));
   registerRank(app);

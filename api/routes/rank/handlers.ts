@@ -6,7 +6,8 @@ import type * as routes from "./routes.ts";
 
 export const rank: RouteHandler<typeof routes.rank, AppEnv> = (c) => {
   try {
-    return c.json(rankTable(c.req.valid("json"), { lpSolver: c.get("services").kemenySolver }), 200);
+    // Workers set no services (and load no solver): branch and bound only there.
+    return c.json(rankTable(c.req.valid("json"), { lpSolver: c.get("services")?.kemenySolver }), 200);
   } catch (err) {
     if (err instanceof RankingInputError) throw invalidRequest(err.details, "invalid score table");
     throw err;
