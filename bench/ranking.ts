@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseWideCsv } from "../cli/csv.ts";
 import { computeMethod, solveKemeny, Table, tableFromInput, type LinearSolver, type ScoreMethod } from "../ranking/index.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
+import { uncorrelatedSystems } from "../test/helpers/random-tables.ts";
 import { ms, now, printTable, rng, timeMedian } from "./util.ts";
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/data");
@@ -76,21 +77,7 @@ function kemenyBench(): void {
   printTable(rows);
 }
 
-/** Random uncorrelated table (integer scores 0..20, 10% missing, LCG): the hard case for Kemeny. */
-function uncorrelatedTable(n: number, m: number, seed: number): Table {
-  let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
-  const systems = Array.from({ length: n }, (_, s) => {
-    const scores: Record<string, number> = {};
-    for (let t = 0; t < m; t++) {
-      const missing = rnd() < 0.1;
-      const v = Math.floor(rnd() * 21);
-      if (!missing) scores[`t${t}`] = v;
-    }
-    return { slug: `s${s}`, scores };
-  });
-  return tableFromInput({ systems }).table;
-}
+const uncorrelatedTable = (n: number, m: number, seed: number): Table => tableFromInput({ systems: uncorrelatedSystems(n, m, seed) }).table;
 
 /** Uncorrelated 60/80/100-system tables: branch and bound alone vs with HiGHS (time to proof, or the gap at the budget). */
 function kemenyLpBench(lpSolver: LinearSolver | undefined): void {

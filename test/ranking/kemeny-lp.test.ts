@@ -3,22 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { kemenyAgreement, solveKemeny, tableFromInput, type LinearSolver } from "../../ranking/index.ts";
 import { lossGrain } from "../../ranking/kemeny-lp.ts";
 import { loadKemenySolver } from "../../service/kemeny-solver.ts";
+import { uncorrelatedSystems } from "../helpers/random-tables.ts";
 
-/** Random uncorrelated table: integer scores 0..20, 10% missing (LCG). */
-function uncorrelated(n: number, m: number, seed: number) {
-  let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
-  const systems = Array.from({ length: n }, (_, s) => {
-    const scores: Record<string, number> = {};
-    for (let t = 0; t < m; t++) {
-      const missing = rnd() < 0.1;
-      const v = Math.floor(rnd() * 21);
-      if (!missing) scores[`t${t}`] = v;
-    }
-    return { slug: `s${s}`, scores };
-  });
-  return tableFromInput({ systems }).table;
-}
+const uncorrelated = (n: number, m: number, seed: number) => tableFromInput({ systems: uncorrelatedSystems(n, m, seed) }).table;
 
 let lpSolver: LinearSolver;
 beforeAll(async () => {
