@@ -7,6 +7,7 @@ import {
   isUniqueViolation,
   listBenchmarks as listBenchmarkRows,
   transaction,
+  type BenchmarkListing,
   type BenchmarkRecord,
   type BenchmarkWithTasks,
   type Db,
@@ -15,7 +16,7 @@ import {
 import { generateToken, hashToken, requireAdmin, type Principal } from "./auth.ts";
 import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
-export type { BenchmarkRecord, BenchmarkWithTasks, NewBenchmark };
+export type { BenchmarkListing, BenchmarkRecord, BenchmarkWithTasks, NewBenchmark };
 
 export async function createBenchmark(db: Db, principal: Principal, input: NewBenchmark): Promise<BenchmarkWithTasks> {
   requireAdmin(principal);
@@ -34,7 +35,7 @@ export async function createBenchmark(db: Db, principal: Principal, input: NewBe
   }
 }
 
-export function listBenchmarks(db: Db): Promise<BenchmarkRecord[]> {
+export function listBenchmarks(db: Db): Promise<BenchmarkListing[]> {
   return listBenchmarkRows(db);
 }
 

@@ -19,6 +19,7 @@ export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "
 export type { Leaderboard, LeaderboardQuery, LeaderboardFormat, LeaderboardSystem, LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { CurrentScores, BenchmarkRecord };
+export type { BenchmarkListing } from "./benchmarks.ts";
 
 export interface ServiceOptions {
   /** PODIUM_ADMIN_TOKEN; only its hash is kept in memory. */

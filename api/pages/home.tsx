@@ -1,8 +1,10 @@
 /** `GET /`: what Podium is, and every benchmark. */
-import type { BenchmarkRecord } from "../../service/index.ts";
+import type { BenchmarkListing } from "../../service/index.ts";
 import { Layout } from "./layout.tsx";
 
-export function HomePage(props: { benchmarks: BenchmarkRecord[] }) {
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+export function HomePage(props: { benchmarks: BenchmarkListing[] }) {
   const { benchmarks } = props;
   return (
     <Layout title="Podium · leaderboards for ML benchmarks">
@@ -29,7 +31,8 @@ export function HomePage(props: { benchmarks: BenchmarkRecord[] }) {
                 {b.name}
               </a>{" "}
               <span class="muted">
-                <code>{b.slug}</code> · revision {b.revision}
+                <code>{b.slug}</code> · {plural(b.systemCount, "system")} · {plural(b.taskCount, "task")} · revision{" "}
+                {b.revision}
               </span>
               {b.description ? <p>{b.description}</p> : null}
             </li>

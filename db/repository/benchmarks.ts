@@ -24,6 +24,12 @@ export interface BenchmarkRecord {
   createdAt: string;
 }
 
+/** A benchmark as listed: with how many tasks it has and how many systems have scores on it. */
+export interface BenchmarkListing extends BenchmarkRecord {
+  taskCount: number;
+  systemCount: number;
+}
+
 export interface BenchmarkWithTasks extends BenchmarkRecord {
   tasks: TaskRecord[];
 }
@@ -95,9 +101,17 @@ export async function insertBenchmark(db: Db, input: NewBenchmark): Promise<Benc
   return { ...toBenchmark(row), tasks: taskRows };
 }
 
-export async function listBenchmarks(db: Db): Promise<BenchmarkRecord[]> {
-  const rows = await db.select(benchmarkColumns).from(benchmarks).orderBy(asc(benchmarks.slug));
-  return rows.map(toBenchmark);
+export async function listBenchmarks(db: Db): Promise<BenchmarkListing[]> {
+  const rows = await db
+    .select({
+      ...benchmarkColumns,
+      // Written out: drizzle renders column references unqualified, which a subquery would resolve to its own table.
+      taskCount: sql<number>`(select count(*) from tasks t where t.benchmark_id = benchmarks.id)`.mapWith(Number),
+      systemCount: sql<number>`(select count(*) from systems s where s.benchmark_id = benchmarks.id)`.mapWith(Number),
+    })
+    .from(benchmarks)
+    .orderBy(asc(benchmarks.slug));
+  return rows.map((row) => ({ ...toBenchmark(row), taskCount: row.taskCount, systemCount: row.systemCount }));
 }
 
 export async function getBenchmarkBySlug(db: Db, slug: string): Promise<BenchmarkRecord | null> {

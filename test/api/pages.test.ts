@@ -69,6 +69,7 @@ describe.each(backends())("pages on %s", (kind) => {
     expect(html).not.toMatch(/<script|<img|<i>/i);
     expect(text(html)).toContain(HOSTILE);
     expect(text(html)).toContain("General <i>Language</i>");
+    expect(text(html)).toContain("4 systems · 3 tasks");
   });
 
   it("the leaderboard page has every system, a rank column per method, scores and coverage", async () => {

@@ -27,7 +27,7 @@ export const createBenchmark: RouteHandler<typeof routes.createBenchmark, AppEnv
 
 export const listBenchmarks: RouteHandler<typeof routes.listBenchmarks, AppEnv> = async (c) => {
   const rows = await c.var.services.benchmarks.list();
-  return c.json({ benchmarks: rows.map(benchmarkSummaryJson) }, 200);
+  return c.json({ benchmarks: rows.map((b) => ({ ...benchmarkSummaryJson(b), taskCount: b.taskCount, systemCount: b.systemCount })) }, 200);
 };
 
 export const getBenchmark: RouteHandler<typeof routes.getBenchmark, AppEnv> = async (c) => {

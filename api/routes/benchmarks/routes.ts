@@ -41,6 +41,11 @@ export const BenchmarkSummary = z
   })
   .openapi("BenchmarkSummary");
 
+export const BenchmarkListItem = BenchmarkSummary.extend({
+  taskCount: z.number().int(),
+  systemCount: z.number().int().openapi({ description: "Systems with scores on this benchmark" }),
+}).openapi("BenchmarkListItem");
+
 export const Benchmark = BenchmarkSummary.extend({ tasks: z.array(Task) }).openapi("Benchmark");
 
 const tags = ["benchmarks"];
@@ -64,7 +69,7 @@ export const listBenchmarks = createRoute({
   path: "/api/v1/benchmarks",
   tags,
   summary: "List benchmarks",
-  responses: { 200: jsonResponse(z.object({ benchmarks: z.array(BenchmarkSummary) }), "Benchmarks by slug") },
+  responses: { 200: jsonResponse(z.object({ benchmarks: z.array(BenchmarkListItem) }), "Benchmarks by slug") },
 });
 
 export const getBenchmark = createRoute({
