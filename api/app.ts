@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { createBaseApp, serveOpenApiDocument } from "./base.ts";
 import { payloadTooLarge } from "./errors.ts";
+import { rateLimitWrites } from "./middleware/rate-limit.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -43,6 +44,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       await next();
     }),
   );
+
+  // Writes per token (or client address), before the body is read; 429 changes nothing.
+  app.use("*", rateLimitWrites({ perMinute: deps.config.rateLimitPerMinute, trustProxy: deps.config.trustProxy }));
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,

@@ -17,6 +17,15 @@ const ConfigSchema = z.object({
   PODIUM_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   PODIUM_BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
   PODIUM_UPLOAD_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(512 * 1024 * 1024)),
+  PODIUM_RATE_LIMIT_PER_MINUTE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,9}$/, "must be a whole number of writes per minute (0 disables)")
+      .transform(Number)
+      .default(600),
+  ),
+  PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
 });
 
 export interface Config {
@@ -29,6 +38,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** Maximum streamed upload (instance-level CSV/NDJSON) in bytes (413 beyond). */
   uploadLimitBytes: number;
+  /** Write requests (POST/PUT/PATCH/DELETE) per minute per token or client, per process; 0 disables. */
+  rateLimitPerMinute: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +62,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     adminToken: e.PODIUM_ADMIN_TOKEN,
     bodyLimitBytes: e.PODIUM_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
+    rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.PODIUM_TRUST_PROXY === "true",
   };
 }
 

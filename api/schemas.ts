@@ -31,7 +31,7 @@ export const ErrorSchema = z
 const errorContent = { "application/json": { schema: ErrorSchema } };
 
 /** Error responses for createRoute: `...errorResponses(400, 401, 404)`. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 503)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503)[]) {
   const descriptions: Record<number, string> = {
     400: "Malformed or invalid input (`details` names the fields)",
     401: "Missing or invalid token",
@@ -40,6 +40,7 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 |
     409: "Conflict (e.g. slug taken)",
     413: "Body too large",
     415: "Unsupported content type",
+    429: "Rate limited (writes per token or client; `Retry-After` gives the seconds to wait)",
     503: "Database unavailable",
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: errorContent }]));

@@ -4,6 +4,9 @@ import {
   getBenchmarkWithTasks,
   insertBenchmark,
   insertToken,
+  listBenchmarkTokens as listBenchmarkTokenRows,
+  revokeBenchmarkToken as revokeBenchmarkTokenRow,
+  type BenchmarkTokenInfo,
   isUniqueViolation,
   listBenchmarks as listBenchmarkRows,
   transaction,
@@ -16,7 +19,7 @@ import {
 import { generateToken, hashToken, requireAdmin, type Principal } from "./auth.ts";
 import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
-export type { BenchmarkListing, BenchmarkRecord, BenchmarkWithTasks, NewBenchmark };
+export type { BenchmarkListing, BenchmarkRecord, BenchmarkTokenInfo, BenchmarkWithTasks, NewBenchmark };
 
 export async function createBenchmark(db: Db, principal: Principal, input: NewBenchmark): Promise<BenchmarkWithTasks> {
   requireAdmin(principal);
@@ -59,4 +62,18 @@ export async function createBenchmarkToken(db: Db, principal: Principal, slug: s
   const token = generateToken();
   const { id } = await insertToken(db, { role: "benchmark", benchmarkId: benchmark.id, hash: hashToken(token) });
   return { id, token };
+}
+
+/** The benchmark's tokens (id and dates only; the plaintext is never stored, the hash never shown). Admin only. */
+export async function listBenchmarkTokens(db: Db, principal: Principal, slug: string): Promise<BenchmarkTokenInfo[]> {
+  requireAdmin(principal);
+  const benchmark = await requireBenchmark(db, slug);
+  return listBenchmarkTokenRows(db, benchmark.id);
+}
+
+/** Revoke one of the benchmark's tokens (idempotent); not_found for an unknown id or another benchmark's token. Admin only. */
+export async function revokeBenchmarkToken(db: Db, principal: Principal, slug: string, tokenId: number): Promise<void> {
+  requireAdmin(principal);
+  const benchmark = await requireBenchmark(db, slug);
+  if (!(await revokeBenchmarkTokenRow(db, benchmark.id, tokenId))) throw notFound(`no token ${tokenId} on benchmark "${slug}"`);
 }

@@ -57,6 +57,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
       /** 404 domain error when unknown. */
       require: (slug: string) => benchmarks.requireBenchmark(db, slug),
       createToken: (principal: auth.Principal, slug: string) => benchmarks.createBenchmarkToken(db, principal, slug),
+      listTokens: (principal: auth.Principal, slug: string) => benchmarks.listBenchmarkTokens(db, principal, slug),
+      /** Idempotent; 404 domain error for an unknown id or another benchmark's token. */
+      revokeToken: (principal: auth.Principal, slug: string, tokenId: number) => benchmarks.revokeBenchmarkToken(db, principal, slug, tokenId),
     },
     submissions: {
       submit: (principal: auth.Principal, benchmarkSlug: string, requests: submissions.SubmissionRequest[], bulk = true) =>

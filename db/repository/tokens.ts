@@ -2,6 +2,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { tokens } from "../schema.ts";
+import { toIso } from "./util.ts";
 
 export type TokenRole = "admin" | "benchmark";
 
@@ -43,4 +44,33 @@ export async function revokeAdminTokens(db: Db): Promise<number> {
     .where(and(eq(tokens.role, "admin"), isNull(tokens.revokedAt)))
     .returning({ id: tokens.id });
   return rows.length;
+}
+
+export interface BenchmarkTokenInfo {
+  id: number;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** The benchmark tokens of a benchmark (never their hashes), oldest first. */
+export async function listBenchmarkTokens(db: Db, benchmarkId: number): Promise<BenchmarkTokenInfo[]> {
+  const rows = await db
+    .select({ id: tokens.id, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt })
+    .from(tokens)
+    .where(and(eq(tokens.role, "benchmark"), eq(tokens.benchmarkId, benchmarkId)))
+    .orderBy(tokens.id);
+  return rows.map((r) => ({ id: r.id, createdAt: toIso(r.createdAt), revokedAt: r.revokedAt === null ? null : toIso(r.revokedAt) }));
+}
+
+/**
+ * Revoke a benchmark token of this benchmark (idempotent: an already revoked token keeps its
+ * revocation time). False when no such token belongs to the benchmark.
+ */
+export async function revokeBenchmarkToken(db: Db, benchmarkId: number, tokenId: number): Promise<boolean> {
+  const rows = await db
+    .update(tokens)
+    .set({ revokedAt: sql`coalesce(${tokens.revokedAt}, now())` })
+    .where(and(eq(tokens.id, tokenId), eq(tokens.role, "benchmark"), eq(tokens.benchmarkId, benchmarkId)))
+    .returning({ id: tokens.id });
+  return rows.length > 0;
 }

@@ -11,6 +11,8 @@ describe("config", () => {
       adminToken: undefined,
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 512 * 1024 * 1024,
+      rateLimitPerMinute: 600,
+      trustProxy: false,
     });
   });
 
@@ -24,5 +26,15 @@ describe("config", () => {
     expect(() => parseConfig({ PORT: "99999" })).toThrow(/PORT/);
     expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(() => parseConfig({ PODIUM_ADMIN_TOKEN: "short" })).toThrow(/PODIUM_ADMIN_TOKEN/);
+    expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "1e3" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseConfig({ PODIUM_TRUST_PROXY: "yes" })).toThrow(/PODIUM_TRUST_PROXY/);
+  });
+});
+
+describe("config: rate limit", () => {
+  it("parses PODIUM_RATE_LIMIT_PER_MINUTE (0 disables) and PODIUM_TRUST_PROXY", () => {
+    expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "0", PODIUM_TRUST_PROXY: "true" })).toMatchObject({ rateLimitPerMinute: 0, trustProxy: true });
+    expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "30", PODIUM_TRUST_PROXY: "" })).toMatchObject({ rateLimitPerMinute: 30, trustProxy: false });
   });
 });

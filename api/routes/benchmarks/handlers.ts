@@ -39,3 +39,14 @@ export const createToken: RouteHandler<typeof routes.createToken, AppEnv> = asyn
   const { slug } = c.req.valid("param");
   return c.json(await c.var.services.benchmarks.createToken(c.var.principal, slug), 201);
 };
+
+export const listTokens: RouteHandler<typeof routes.listTokens, AppEnv> = async (c) => {
+  const { slug } = c.req.valid("param");
+  return c.json({ tokens: await c.var.services.benchmarks.listTokens(c.var.principal, slug) }, 200);
+};
+
+export const revokeToken: RouteHandler<typeof routes.revokeToken, AppEnv> = async (c) => {
+  const { slug, id } = c.req.valid("param");
+  await c.var.services.benchmarks.revokeToken(c.var.principal, slug, id);
+  return c.body(null, 204);
+};

@@ -8,4 +8,6 @@ export function registerBenchmarks(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.listBenchmarks, handlers.listBenchmarks);
   app.openapi(routes.getBenchmark, handlers.getBenchmark);
   app.openapi(routes.createToken, handlers.createToken);
+  app.openapi(routes.listTokens, handlers.listTokens);
+  app.openapi(routes.revokeToken, handlers.revokeToken);
 }

@@ -60,7 +60,7 @@ export const createBenchmark = createRoute({
   request: { body: jsonBody(CreateBenchmarkBody) },
   responses: {
     201: jsonResponse(Benchmark, "Created"),
-    ...errorResponses(400, 401, 403, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 429),
   },
 });
 
@@ -91,6 +91,54 @@ export const createToken = createRoute({
   request: { params: BenchmarkParams },
   responses: {
     201: jsonResponse(z.object({ id: z.number().int(), token: z.string() }).openapi("NewToken"), "Created"),
+    ...errorResponses(400, 401, 403, 404, 429),
+  },
+});
+
+export const TokenInfo = z
+  .object({
+    id: z.number().int(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable().openapi({ description: "When the token was revoked; null while it is live" }),
+  })
+  .openapi("TokenInfo");
+
+const TOKEN_ID_MESSAGE = "must be a token id (a positive integer)";
+
+/** `{slug}/tokens/{id}`: plain decimal digits only, within the id column's range. */
+export const TokenParams = BenchmarkParams.extend({
+  id: z
+    .string()
+    .regex(/^\d{1,10}$/, TOKEN_ID_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().int().min(1, TOKEN_ID_MESSAGE).max(2147483647, TOKEN_ID_MESSAGE))
+    .openapi({ param: { name: "id", in: "path" }, type: "integer", minimum: 1, example: 3 }),
+});
+
+export const listTokens = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks/{slug}/tokens",
+  tags,
+  summary: "List the benchmark's tokens (admin): ids and dates, never the token or its hash",
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: { params: BenchmarkParams },
+  responses: {
+    200: jsonResponse(z.object({ tokens: z.array(TokenInfo) }).openapi("TokenList"), "Tokens, oldest first, revoked ones included"),
     ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const revokeToken = createRoute({
+  method: "delete",
+  path: "/api/v1/benchmarks/{slug}/tokens/{id}",
+  tags,
+  summary: "Revoke one of the benchmark's tokens (admin); idempotent",
+  security: bearerSecurity,
+  middleware: [authenticate] as const,
+  request: { params: TokenParams },
+  responses: {
+    204: { description: "Revoked (or already revoked); the token gets 401 from now on" },
+    ...errorResponses(400, 401, 403, 404, 429),
   },
 });
