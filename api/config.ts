@@ -17,13 +17,14 @@ const ConfigSchema = z.object({
   PODIUM_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   PODIUM_BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
   PODIUM_UPLOAD_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(512 * 1024 * 1024)),
+  // High by default: it stops runaway scripts and abuse, not a maintainer's honest bulk load.
   PODIUM_RATE_LIMIT_PER_MINUTE: z.preprocess(
     emptyAsUndefined,
     z
       .string()
       .regex(/^\d{1,9}$/, "must be a whole number of writes per minute (0 disables)")
       .transform(Number)
-      .default(600),
+      .default(6000),
   ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
 });

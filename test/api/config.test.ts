@@ -11,7 +11,7 @@ describe("config", () => {
       adminToken: undefined,
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 512 * 1024 * 1024,
-      rateLimitPerMinute: 600,
+      rateLimitPerMinute: 6000,
       trustProxy: false,
     });
   });
