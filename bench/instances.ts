@@ -1,13 +1,16 @@
 /**
  * Instance-level ingestion: 1,000,000 CSV rows streamed through the real HTTP route
- * (`app.request` with a ReadableStream body, generated on the fly) into in-memory PGlite, vs a
- * baseline that only decodes and parses the same stream. Reports rows/s and the peak RSS
- * delta of each (sampled every 5 ms), and their ratio. `BENCH_INSTANCE_ROWS` overrides the size.
+ * (`app.request` with a ReadableStream body, generated on the fly) into in-memory PGlite (or,
+ * when DATABASE_URL is set, into a fresh `podium_bench_<pid>` database on that PostgreSQL server,
+ * dropped afterwards), vs a baseline that only decodes and parses the same stream. Reports rows/s
+ * and the peak RSS delta of each (sampled every 5 ms), and their ratio. `BENCH_INSTANCE_ROWS`
+ * overrides the size.
  */
 import { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
-import { databaseFromPglite, migratePgliteClient } from "../db/index.ts";
+import { databaseFromPglite, databaseFromUrl, migratePgliteClient, migratePostgresUrl, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
 import { createUploadParser } from "../service/instance-parse.ts";
 import { now, printTable } from "./util.ts";
@@ -53,6 +56,37 @@ async function measure(fn: () => Promise<void>): Promise<{ ms: number; peakMiB: 
   return { ms: now() - t0, peakMiB: (peak - base) / 2 ** 20 };
 }
 
+/** In-memory PGlite, or a fresh database on the DATABASE_URL server (dropped by close()). */
+async function benchDatabase(): Promise<{ database: Database; label: string }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const pg = new PGlite();
+    await migratePgliteClient(pg);
+    return { database: databaseFromPglite(pg), label: "PGlite (in-memory)" };
+  }
+  const name = `podium_bench_${process.pid}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migratePostgresUrl(url.toString());
+  const inner = databaseFromUrl(url.toString());
+  return {
+    label: "PostgreSQL",
+    database: {
+      ...inner,
+      async close() {
+        await inner.close();
+        const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
+        await a.unsafe(`drop database if exists ${name} with (force)`);
+        await a.end();
+      },
+    },
+  };
+}
+
 export async function runInstanceBenches(): Promise<void> {
   const rows = Number(process.env.BENCH_INSTANCE_ROWS ?? 1_000_000);
 
@@ -66,9 +100,7 @@ export async function runInstanceBenches(): Promise<void> {
   });
   if (parsed !== rows) throw new Error(`parsed ${parsed} rows, expected ${rows}`);
 
-  const pg = new PGlite();
-  await migratePgliteClient(pg);
-  const database = databaseFromPglite(pg);
+  const { database, label } = await benchDatabase();
   const config = parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN });
   const app = createApp({ services: createServices(database, { adminToken: ADMIN }), config });
   const headers = { authorization: `Bearer ${ADMIN}` };
@@ -97,7 +129,7 @@ export async function runInstanceBenches(): Promise<void> {
     printTable([
       [`${rows.toLocaleString("en-US")} rows (${TASKS} tasks)`, "time", "throughput", "peak RSS delta"],
       ["parse only (baseline)", `${(parseOnly.ms / 1000).toFixed(2)} s`, rate(parseOnly.ms), `${parseOnly.peakMiB.toFixed(0)} MiB`],
-      ["HTTP upload -> PGlite", `${(ingest.ms / 1000).toFixed(2)} s`, rate(ingest.ms), `${ingest.peakMiB.toFixed(0)} MiB`],
+      [`HTTP upload -> ${label}`, `${(ingest.ms / 1000).toFixed(2)} s`, rate(ingest.ms), `${ingest.peakMiB.toFixed(0)} MiB`],
       ["ratio (upload / baseline)", `${(ingest.ms / parseOnly.ms).toFixed(1)}x`, "", `${(ingest.peakMiB / Math.max(1, parseOnly.peakMiB)).toFixed(1)}x`],
     ]);
     console.log(`  level=instance leaderboard (mean) over the ${rows.toLocaleString("en-US")} stored rows: ${(lbMs / 1000).toFixed(2)} s`);
