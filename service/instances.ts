@@ -1,16 +1,16 @@
 /**
  * Instance-level uploads: a streamed CSV/NDJSON body REPLACES all of a system's instance scores,
- * all or nothing. The body is decoded and parsed incrementally and written in batches (one
- * set-based statement each) inside ONE transaction; any bad row rolls everything back.
+ * all or nothing. The body is decoded and parsed incrementally into batches that the db layer
+ * writes (one set-based statement each) inside ONE transaction while the next batch is parsed;
+ * any bad row rolls everything back.
  */
 import {
   beginInstanceUpload,
   bumpRevision,
-  DuplicateInstanceRowsError,
-  insertInstanceBatch,
   listTasks,
   recordInstanceUpload,
   transaction,
+  writeInstanceRows,
   type Db,
 } from "../db/index.ts";
 import { requireBenchmarkWriter, type Principal } from "./auth.ts";
@@ -87,7 +87,9 @@ export async function uploadInstanceScores(
       const report = (line: number, message: string) => {
         if (issues.length < MAX_UPLOAD_ISSUES) issues.push({ field: `line ${line}`, message: `line ${line}: ${message}` });
       };
-      let batch = { taskIds: [] as number[], instances: [] as string[], scores: [] as number[], lines: [] as number[] };
+      type Batch = { taskIds: number[]; instances: string[]; scores: number[]; lines: number[] };
+      const empty = (): Batch => ({ taskIds: [], instances: [], scores: [], lines: [] });
+      let batch = empty();
       /** (task id, instance) -> line, for duplicates within the current batch. */
       let seen = new Map<string, number>();
       let rows = 0;
@@ -115,37 +117,43 @@ export async function uploadInstanceScores(
         },
       });
 
-      const flush = async () => {
+      /** The current batch (reset); none once a row was rejected (nothing more is written). */
+      const take = (): Batch | undefined => {
         const current = batch;
-        batch = { taskIds: [], instances: [], scores: [], lines: [] };
+        batch = empty();
         seen = new Map();
-        if (issues.length || current.scores.length === 0) return;
-        try {
-          await insertInstanceBatch(tx, systemId, current);
-        } catch (err) {
-          if (!(err instanceof DuplicateInstanceRowsError)) throw err;
-          for (const i of err.indexes) report(current.lines[i], `duplicate (task, instance) (${describe(current.instances[i])}), already given on an earlier line`);
-        }
+        return issues.length || current.scores.length === 0 ? undefined : current;
       };
 
-      const decoder = new TextDecoder("utf-8", { fatal: true });
-      try {
-        for await (const chunk of body) {
-          parser.push(decoder.decode(chunk, { stream: true }));
-          if (issues.length >= MAX_UPLOAD_ISSUES) break;
-          if (batch.scores.length >= batchRows) await flush();
+      /** Batches of about `batchRows` rows as the body is parsed; parse problems go to `issues`. */
+      async function* batches(): AsyncGenerator<Batch> {
+        const decoder = new TextDecoder("utf-8", { fatal: true });
+        try {
+          for await (const chunk of body) {
+            parser.push(decoder.decode(chunk, { stream: true }));
+            if (issues.length >= MAX_UPLOAD_ISSUES) break;
+            if (batch.scores.length >= batchRows) {
+              const full = take();
+              if (full) yield full;
+            }
+          }
+          if (issues.length < MAX_UPLOAD_ISSUES) {
+            parser.push(decoder.decode());
+            parser.end();
+          }
+        } catch (err) {
+          if (err instanceof LineTooLongError) report(err.line, err.message.replace(/^line \d+: /, ""));
+          else if (err instanceof TypeError && /decode|encoded/i.test(err.message))
+            issues.push({ field: "body", message: "the body is not valid UTF-8" });
+          else throw err;
         }
-        if (issues.length < MAX_UPLOAD_ISSUES) {
-          parser.push(decoder.decode());
-          parser.end();
-        }
-      } catch (err) {
-        if (err instanceof LineTooLongError) report(err.line, err.message.replace(/^line \d+: /, ""));
-        else if (err instanceof TypeError && /decode|encoded/i.test(err.message))
-          issues.push({ field: "body", message: "the body is not valid UTF-8" });
-        else throw err;
+        const last = take();
+        if (last) yield last;
       }
-      await flush();
+
+      await writeInstanceRows(tx, systemId, batches(), (b, indexes) => {
+        for (const i of indexes) report(b.lines[i], `duplicate (task, instance) (${describe(b.instances[i])}), already given on an earlier line`);
+      });
       if (issues.length) {
         const more = issues.length > 1 ? ` (+${issues.length - 1} more in details${issues.length >= MAX_UPLOAD_ISSUES ? `; stopped after ${MAX_UPLOAD_ISSUES}` : ""})` : "";
         throw invalid(`invalid upload, nothing stored: ${issues[0].message}${more}`, issues);

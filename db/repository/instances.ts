@@ -15,15 +15,6 @@ export interface InstanceBatch {
   scores: number[];
 }
 
-/** Thrown by insertInstanceBatch when rows repeat a (task, instance) stored by an earlier batch. */
-export class DuplicateInstanceRowsError extends Error {
-  /** 0-based indexes into the batch. */
-  constructor(readonly indexes: number[]) {
-    super(`${indexes.length} duplicate (task, instance) rows`);
-    this.name = "DuplicateInstanceRowsError";
-  }
-}
-
 /**
  * Start replacing a system's instance scores (call inside a transaction, after bumpRevision):
  * create the system if new (name = slug), delete its stored instance scores. Returns its id.
@@ -45,13 +36,48 @@ export async function beginInstanceUpload(db: Db, benchmarkId: number, systemSlu
 }
 
 /**
- * Insert one batch with ONE statement (`insert ... select from unnest(arrays)`), in a savepoint so
- * that a primary-key violation (a (task, instance) already stored by an earlier batch of this
- * upload) can be reported: throws DuplicateInstanceRowsError naming the offending rows. The
- * caller must have removed duplicates within the batch.
+ * Write a streamed upload's rows into `instance_scores` for `systemId`, inside the caller's
+ * transaction (after beginInstanceUpload): one `insert ... select from unnest(arrays)` per batch,
+ * each in a savepoint so that a primary-key violation (a (task, instance) already stored by an
+ * earlier batch of this upload) can be located: `onDuplicates(batch, indexes)` gets the offending
+ * 0-based indexes, and nothing further is written (the batches are still consumed, so the caller
+ * can keep validating). The caller must have removed duplicates within a batch.
+ *
+ * Referential integrity without row-level foreign keys (migration 0002): the system's row and its
+ * benchmark's task rows are locked FOR KEY SHARE first (what the per-row RI checks did, once), and
+ * every batch's task ids must be among those tasks (else an Error: a caller bug). Batches are
+ * pulled one at a time, so at most one is in flight while the next is being filled.
  */
-export async function insertInstanceBatch(db: Db, systemId: number, batch: InstanceBatch): Promise<void> {
-  if (batch.scores.length === 0) return;
+export async function writeInstanceRows<B extends InstanceBatch>(
+  db: Db,
+  systemId: number,
+  batches: AsyncIterable<B>,
+  onDuplicates: (batch: B, indexes: number[]) => void,
+): Promise<number> {
+  const valid = new Set(
+    (
+      await query<{ id: number }>(
+        db,
+        sql`select t.id from systems s join tasks t on t.benchmark_id = s.benchmark_id where s.id = ${systemId} for key share of s, t`,
+      )
+    ).map((r) => Number(r.id)),
+  );
+  let written = 0;
+  let failed = false;
+  for await (const batch of batches) {
+    if (failed || batch.scores.length === 0) continue;
+    for (const id of batch.taskIds) if (!valid.has(id)) throw new Error(`task ${id} is not a task of system ${systemId}'s benchmark`);
+    const dup = await insertBatch(db, systemId, batch);
+    if (dup) {
+      failed = true;
+      onDuplicates(batch, dup);
+    } else written += batch.scores.length;
+  }
+  return written;
+}
+
+/** One batch with ONE statement in a savepoint; the duplicate rows' indexes on a primary-key violation. */
+async function insertBatch(db: Db, systemId: number, batch: InstanceBatch): Promise<number[] | undefined> {
   const taskIds = pgArrayLiteral(batch.taskIds);
   const instances = pgTextArrayLiteral(batch.instances);
   const scores = pgArrayLiteral(batch.scores);
@@ -61,6 +87,7 @@ export async function insertInstanceBatch(db: Db, systemId: number, batch: Insta
         insert into instance_scores (system_id, task_id, instance, score)
         select ${systemId}, * from unnest(${taskIds}::int[], ${instances}::text[], ${scores}::float8[])`);
     });
+    return undefined;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     // The savepoint is rolled back: the stored rows are exactly the earlier batches.
@@ -72,7 +99,7 @@ export async function insertInstanceBatch(db: Db, systemId: number, batch: Insta
                       where s.system_id = ${systemId} and s.task_id = u.task_id and s.instance = u.instance)
         order by u.ord limit 100`,
     );
-    throw new DuplicateInstanceRowsError(dup.map((r) => Number(r.ord) - 1));
+    return dup.map((r) => Number(r.ord) - 1);
   }
 }
 

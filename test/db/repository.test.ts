@@ -13,8 +13,12 @@ import {
   listSubmissionHistory,
   listTasks,
   loadCurrentScores,
+  query,
   transaction,
+  writeInstanceRows,
+  beginInstanceUpload,
 } from "../../db/index.ts";
+import { sql } from "drizzle-orm";
 import { backends, useTestDatabase } from "../helpers/database.ts";
 
 describe.each(backends())("repositories on %s", (kind) => {
@@ -139,5 +143,33 @@ describe.each(backends())("repositories on %s", (kind) => {
     expect(current.systems).toHaveLength(200);
     const s7 = current.systems.find((s) => s.slug === "sys-7")!;
     expect(s7.scores.t49).toBe(7049.125);
+  });
+
+  it("instance scores: rows of another benchmark's task are refused; deleting a task, a system or the benchmark cascades", async () => {
+    const b = await glue();
+    const other = await insertBenchmark(db(), { slug: "other", name: "Other", tasks: [{ slug: "x", name: "X" }] });
+    const [cola, sst2] = b.tasks;
+    async function* batches(...list: { taskIds: number[]; instances: string[]; scores: number[] }[]) {
+      yield* list;
+    }
+    const store = (system: string, taskIds: number[]) =>
+      transaction(db(), async (tx) => {
+        const id = await beginInstanceUpload(tx, b.id, system);
+        return writeInstanceRows(tx, id, batches({ taskIds, instances: taskIds.map((_, i) => `i${i}`), scores: taskIds.map((_, i) => i) }), () => {
+          throw new Error("no duplicates expected");
+        });
+      });
+    await expect(store("bad", [cola.id, other.tasks[0].id])).rejects.toThrow(/not a task of/);
+    expect(await getSystemBySlug(db(), b.id, "bad")).toBeNull();
+    expect(await store("a", [cola.id, sst2.id, sst2.id])).toBe(3);
+    expect(await store("b", [cola.id, sst2.id])).toBe(2);
+    const count = async () => Number((await query<{ n: number }>(db(), sql`select count(*)::int as n from instance_scores`))[0].n);
+    expect(await count()).toBe(5);
+    await db().execute(sql`delete from tasks where id = ${sst2.id}`);
+    expect(await count()).toBe(2);
+    await db().execute(sql`delete from systems where benchmark_id = ${b.id} and slug = 'a'`);
+    expect(await count()).toBe(1);
+    await db().execute(sql`delete from benchmarks where id = ${b.id}`);
+    expect(await count()).toBe(0);
   });
 });
