@@ -1,6 +1,6 @@
 /** `podium rank FILE.csv ...`: rank a wide CSV by every method, side by side, with the ranking module (no server). */
 import { readFileSync } from "node:fs";
-import { rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
+import { isTaskMethod, rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
 import { CsvError, parseWideCsv } from "./csv.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 
@@ -43,7 +43,7 @@ function parseArgs(args: string[]): RankArgs | "help" {
     switch (arg) {
       case "--methods": {
         const ms = list(need());
-        const unknown = ms.filter((m) => !(TASK_METHODS as readonly string[]).includes(m));
+        const unknown = ms.filter((m) => !isTaskMethod(m));
         if (unknown.length || !ms.length) throw new UsageError(`unknown method(s) ${unknown.join(", ") || "(none given)"}; known: ${TASK_METHODS.join(", ")}`);
         out.methods = ms as TaskMethod[];
         break;

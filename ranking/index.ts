@@ -7,7 +7,7 @@ import type { LinearSolver } from "./lp.ts";
 import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
 import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
 import { Table } from "./table.ts";
-import { RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
+import { isTaskMethod, RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
 
 export * from "./types.ts";
 export { Table, buildTable, computeTaskRanks, computePairwise, type TableSpec, type TaskRanks } from "./table.ts";
@@ -91,7 +91,7 @@ export function tableFromInput(input: RankInput): { table: Table; methods: TaskM
     if (!Array.isArray(input.methods) || input.methods.length === 0) issues.push({ field: "methods", message: "at least one method is required" });
     else
       input.methods.forEach((meth, i) => {
-        if (!(TASK_METHODS as readonly string[]).includes(meth))
+        if (!isTaskMethod(meth))
           issues.push({ field: `methods[${i}]`, message: `unknown method "${meth}" (known: ${TASK_METHODS.join(", ")})` });
         else if (!methods.includes(meth)) methods.push(meth);
       });

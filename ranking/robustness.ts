@@ -7,7 +7,7 @@ import { condorcetWinnerIndex } from "./methods.ts";
 import { kendallTauB } from "./ranks.ts";
 import { methodRanks, rankOrder, weightedColumns } from "./resample.ts";
 import type { Table } from "./table.ts";
-import { RankingInputError, TASK_METHODS, type TaskMethod } from "./types.ts";
+import { isTaskMethod, RankingInputError, TASK_METHODS, type TaskMethod } from "./types.ts";
 
 export interface RobustnessOptions {
   /** Kemeny time budget per solve (the full table and each reduced one), default DEFAULT_KEMENY_BUDGET_MS. */
@@ -52,7 +52,7 @@ function firsts(table: Table, ranks: ArrayLike<number>): { top1: string; tied: s
 }
 
 function check(table: Table, method: TaskMethod, opts: RobustnessOptions): void {
-  if (!(TASK_METHODS as readonly string[]).includes(method))
+  if (!isTaskMethod(method))
     throw new RankingInputError([{ field: "method", message: `unknown method "${method}" (known: ${TASK_METHODS.join(", ")})` }]);
   if (table.n === 0) throw new RankingInputError([{ field: "systems", message: "at least one system is required" }]);
   if (opts.fullRanks && opts.fullRanks.length !== table.n) throw new RankingInputError([{ field: "fullRanks", message: `must have one rank per system (${table.n})` }]);

@@ -14,6 +14,10 @@ export const TASK_METHODS = [
 ] as const;
 export type TaskMethod = (typeof TASK_METHODS)[number];
 
+export function isTaskMethod(method: string): method is TaskMethod {
+  return (TASK_METHODS as readonly string[]).includes(method);
+}
+
 export const INSTANCE_METHODS = ["mean", "borda", "borda2"] as const;
 export type InstanceMethod = (typeof INSTANCE_METHODS)[number];
 

@@ -3,7 +3,7 @@
  * message `#k of n`, colour by percentile. Rendered with badge-maker (which escapes text).
  */
 import { makeBadge } from "badge-maker";
-import { TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
+import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
 import { DomainError } from "./errors.ts";
 import { etagMatches, shortHash, type LeaderboardService } from "./leaderboard.ts";
 
@@ -65,10 +65,6 @@ export function renderBadge(data: BadgeData, format: BadgeFormat, error?: BadgeE
 }
 
 const errorCode = (status: 400 | 404): BadgeError["code"] => (status === 404 ? "not_found" : "invalid_request");
-
-function isTaskMethod(method: string): method is TaskMethod {
-  return (TASK_METHODS as readonly string[]).includes(method);
-}
 
 export function createBadgeService(leaderboards: LeaderboardService) {
   /** An error badge (never throws for unknown benchmark/system/method). */

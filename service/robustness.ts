@@ -4,7 +4,7 @@
  * task-level leaderboard of that one method. A view of the cached leaderboard
  * (LeaderboardService.serveView): computed once per benchmark revision, ETag/304 like it.
  */
-import { robustnessReport, TASK_METHODS, type LeaveOneTaskOut, type TaskMethod } from "../ranking/index.ts";
+import { isTaskMethod, robustnessReport, TASK_METHODS, type LeaveOneTaskOut, type TaskMethod } from "../ranking/index.ts";
 import { invalid } from "./errors.ts";
 import { scoreTable, type Leaderboard, type LeaderboardResult, type LeaderboardService } from "./leaderboard.ts";
 import { stepClock } from "./uncertainty.ts";
@@ -46,10 +46,6 @@ export function computeRobustness(lb: Leaderboard, method: TaskMethod): Robustne
   if (lb.tasks.length < 2) Object.assign(out, { leaveOneTaskOut: [], top1Changes: [], minKendallTau: null });
   if (method === "kemeny") out.kemenyExact = (report.kemenyExact ?? true) && (lb.kemeny?.exact ?? true);
   return out;
-}
-
-function isTaskMethod(method: string): method is TaskMethod {
-  return (TASK_METHODS as readonly string[]).includes(method);
 }
 
 export function createRobustnessService(leaderboards: LeaderboardService) {

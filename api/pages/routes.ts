@@ -4,7 +4,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { TASK_METHODS, type TaskMethod } from "../../ranking/index.ts";
+import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../../ranking/index.ts";
 import { DomainError } from "../../service/index.ts";
 import type { AppEnv } from "../env.ts";
 import { SLUG_PATTERN } from "../schemas.ts";
@@ -12,8 +12,6 @@ import { BenchmarkPage } from "./benchmark.tsx";
 import { registerDocs } from "./docs.ts";
 import { HomePage } from "./home.tsx";
 import { NotFoundPage } from "./layout.tsx";
-
-const isTaskMethod = (m: string): m is TaskMethod => (TASK_METHODS as readonly string[]).includes(m);
 
 export interface PageQuery {
   methods: TaskMethod[];
