@@ -2,12 +2,12 @@
  * Domain services (no drizzle, no hono): `createServices(database)` binds every action to the
  * database. Routes reach them through `c.var.services`.
  */
-import { getBenchmarkBySlug, getRevision, loadCurrentScores, loadInstanceScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
+import { getBenchmarkBySlug, loadCurrentScores, loadInstanceScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
 import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
 import { createRobustnessService } from "./robustness.ts";
-import { createLeaderboardService, type LeaderboardServiceOptions } from "./leaderboard.ts";
+import { createLeaderboardService, type LeaderboardServiceOptions, type LeaderboardSource } from "./leaderboard.ts";
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
@@ -33,14 +33,12 @@ export interface ServiceOptions {
 export function createServices(database: Database, options: ServiceOptions = {}) {
   const { db } = database;
   const adminTokenHash = options.adminToken ? auth.hashToken(options.adminToken) : undefined;
-  const leaderboards = createLeaderboardService(
-    {
-      getBenchmarkBySlug: (slug) => getBenchmarkBySlug(db, slug),
-      loadCurrentScores: (id) => loadCurrentScores(db, id),
-      loadInstanceScores: (id) => loadInstanceScores(db, id),
-    },
-    { kemenySolver: options.kemenySolver, ...options.leaderboards },
-  );
+  const scores = {
+    getBenchmarkBySlug: (slug: string): Promise<BenchmarkRecord | null> => getBenchmarkBySlug(db, slug),
+    loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
+    loadInstanceScores: (benchmarkId: number) => loadInstanceScores(db, benchmarkId),
+  } satisfies LeaderboardSource;
+  const leaderboards = createLeaderboardService(scores, { kemenySolver: options.kemenySolver, ...options.leaderboards });
   return {
     database,
     /** The Kemeny LP/MIP solver injected at start (used by `POST /api/v1/rank` and the leaderboards). */
@@ -77,13 +75,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
         options?: instances.InstanceUploadOptions,
       ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, options),
     },
-    /** Read side for leaderboards, badges and pages. */
-    scores: {
-      getBenchmarkBySlug: (slug: string): Promise<BenchmarkRecord | null> => getBenchmarkBySlug(db, slug),
-      /** Reads the database every time (never cached). */
-      getRevision: (benchmarkId: number) => getRevision(db, benchmarkId),
-      loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
-    },
+    /** What the leaderboards are computed from, read from the database on every call (never cached). */
+    scores,
     /** Cached leaderboards (service/leaderboard.ts): `get`, `etag`, `serve`. */
     leaderboards,
     /** Rank badges over the same cache (service/badges.ts). */
