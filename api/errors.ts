@@ -35,9 +35,7 @@ export class ApiError extends Error {
 
 export const invalidRequest = (details: FieldIssue[], message = "invalid request") => new ApiError(400, "invalid_request", message, details);
 export const unauthorized = (message = "missing or invalid token") => new ApiError(401, "unauthorized", message);
-export const forbidden = (message = "this token is not allowed here") => new ApiError(403, "forbidden", message);
 export const notFound = (message = "not found") => new ApiError(404, "not_found", message);
-export const conflict = (message: string, details?: unknown) => new ApiError(409, "conflict", message, details);
 export const payloadTooLarge = (limit: number) => new ApiError(413, "payload_too_large", `request body exceeds ${limit} bytes`);
 export const unsupportedMediaType = (message = "unsupported content type; send application/json") =>
   new ApiError(415, "unsupported_media_type", message);
@@ -73,10 +71,10 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = HTTP_CODES[status] ?? (status >= 500 ? "internal" : "invalid_request");
-    const message = err.message || (status === 415 ? "unsupported content type" : "request rejected");
-    const details = status === 400 ? [{ field: "body", message }] : undefined;
     if (status === 415) return unsupportedMediaType();
+    const code = HTTP_CODES[status] ?? (status >= 500 ? "internal" : "invalid_request");
+    const message = err.message || "request rejected";
+    const details = status === 400 ? [{ field: "body", message }] : undefined;
     return new ApiError(status, code, message, details);
   }
   return new ApiError(500, "internal", "internal server error");

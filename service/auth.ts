@@ -19,11 +19,6 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface AuthOptions {
-  /** PODIUM_ADMIN_TOKEN, if configured (only its hash is kept). */
-  adminToken?: string;
-}
-
 /**
  * Resolve a bearer token to a principal, or throw `unauthorized`. The configured admin token
  * is compared by hash in constant time; other tokens are looked up by their hash.

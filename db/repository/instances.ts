@@ -112,14 +112,6 @@ export async function recordInstanceUpload(db: Db, systemId: number, rowCount: n
   return { id: Number(row.id), createdAt: toIso(row.created_at) };
 }
 
-export async function hasInstanceScores(db: Db, benchmarkId: number): Promise<boolean> {
-  const rows = await query<{ ok: number }>(
-    db,
-    sql`select 1 as ok from instance_scores i join systems s on s.id = i.system_id where s.benchmark_id = ${benchmarkId} limit 1`,
-  );
-  return rows.length > 0;
-}
-
 export interface InstanceSystem {
   id: number;
   slug: string;
