@@ -16,7 +16,7 @@ export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
 export type { SubmissionRequest } from "./submissions.ts";
 export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "./instances.ts";
-export type { Leaderboard, LeaderboardQuery, LeaderboardFormat, LeaderboardSystem, LeaderboardTask } from "./leaderboard.ts";
+export { publicTask, type Leaderboard, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { CurrentScores, BenchmarkRecord };
 export type { BenchmarkListing } from "./benchmarks.ts";

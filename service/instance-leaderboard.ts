@@ -6,7 +6,7 @@
  */
 import { bootstrapInstanceLevel, INSTANCE_METHODS, rankInstances, TASK_METHODS, type InstanceMethod, type InstanceTable } from "../ranking/index.ts";
 import type { BenchmarkRecord, InstanceScores } from "../db/index.ts";
-import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard.ts";
+import { publicTask, type Leaderboard, type LeaderboardSystem, type NormalizedQuery } from "./leaderboard.ts";
 import { attachUncertainty, reorderInstanceTable } from "./uncertainty.ts";
 
 /** Every method name of either level (query validation; the level decides which apply). */
@@ -60,7 +60,7 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
   const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: data.revision },
     level: "instance",
-    tasks: data.tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
+    tasks: data.tasks.map(publicTask),
     methods: ranked.methods,
     systems: rows,
     agreement: ranked.agreement,

@@ -49,6 +49,11 @@ export interface NormalizedQuery {
 /** A leaderboard column: the benchmark's task as readers see it. */
 export type LeaderboardTask = Omit<TaskRecord, "id" | "position">;
 
+/** The task as readers see it (leaderboard columns and the benchmark's JSON): no id, no position. */
+export function publicTask(t: TaskRecord): LeaderboardTask {
+  return { slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group };
+}
+
 /** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
 export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;
 
@@ -173,7 +178,7 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
   const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
     level: "task",
-    tasks: tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
+    tasks: tasks.map(publicTask),
     methods: ranked.methods,
     systems: rows,
     ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),

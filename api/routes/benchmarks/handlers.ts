@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { BenchmarkRecord, BenchmarkWithTasks } from "../../../db/index.ts";
+import { publicTask } from "../../../service/index.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
 
@@ -10,7 +11,7 @@ export function benchmarkSummaryJson(b: BenchmarkRecord) {
 export function benchmarkJson(b: BenchmarkWithTasks) {
   return {
     ...benchmarkSummaryJson(b),
-    tasks: b.tasks.map((t) => ({ slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group })),
+    tasks: b.tasks.map(publicTask),
   };
 }
 
