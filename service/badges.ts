@@ -64,26 +64,22 @@ export function renderBadge(data: BadgeData, format: BadgeFormat, error?: BadgeE
   return JSON.stringify(body);
 }
 
-const errorCode = (status: 400 | 404): BadgeError["code"] => (status === 404 ? "not_found" : "invalid_request");
+/** An error badge: `message` on the badge, `detail` in the JSON error envelope. */
+function errorBadge(status: 400 | 404, label: string, message: string, format: BadgeFormat, detail: string): Extract<BadgeResult, { status: 400 | 404 }> {
+  const code: BadgeError["code"] = status === 404 ? "not_found" : "invalid_request";
+  return {
+    status,
+    notModified: false,
+    message: detail,
+    body: renderBadge({ label, message, color: status === 404 ? "lightgrey" : "red" }, format, { code, message: detail }),
+  };
+}
 
 export function createBadgeService(leaderboards: LeaderboardService) {
-  /** An error badge (never throws for unknown benchmark/system/method). */
-  function errorBadge(status: 400 | 404, label: string, message: string, format: BadgeFormat, detail: string): BadgeResult {
-    return {
-      status,
-      notModified: false,
-      message: detail,
-      body: renderBadge({ label, message, color: status === 404 ? "lightgrey" : "red" }, format, { code: errorCode(status), message: detail }),
-    };
-  }
-
   return {
     /** The body of a generic error badge (400 bad method, 404 unknown benchmark/system). */
     error: (status: 400 | 404, format: BadgeFormat, detail = status === 404 ? "not found" : "bad request") =>
-      renderBadge({ label: "podium", message: status === 404 ? "not found" : "bad request", color: status === 404 ? "lightgrey" : "red" }, format, {
-        code: errorCode(status),
-        message: detail,
-      }),
+      errorBadge(status, "podium", status === 404 ? "not found" : "bad request", format, detail).body,
     /**
      * The badge of `system` under `method` (default borda) on the current leaderboard, computed
      * through the leaderboard cache (methods = [method]). `notModified` when `ifNoneMatch`
