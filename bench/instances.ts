@@ -6,11 +6,9 @@
  * and the peak RSS delta of each (sampled every 5 ms), and their ratio. `BENCH_INSTANCE_ROWS`
  * overrides the size.
  */
-import { PGlite } from "@electric-sql/pglite";
-import postgres from "postgres";
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
-import { databaseFromPglite, databaseFromUrl, migratePgliteClient, migratePostgresUrl, type Database } from "../db/index.ts";
+import { createScratchPostgresDatabase, openMemoryDatabase, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
 import { createUploadParser } from "../service/instance-parse.ts";
 import { now, printTable } from "./util.ts";
@@ -59,32 +57,9 @@ async function measure(fn: () => Promise<void>): Promise<{ ms: number; peakMiB: 
 /** In-memory PGlite, or a fresh database on the DATABASE_URL server (dropped by close()). */
 async function benchDatabase(): Promise<{ database: Database; label: string }> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const pg = new PGlite();
-    await migratePgliteClient(pg);
-    return { database: databaseFromPglite(pg), label: "PGlite (in-memory)" };
-  }
-  const name = `podium_bench_${process.pid}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await migratePostgresUrl(url.toString());
-  const inner = databaseFromUrl(url.toString());
-  return {
-    label: "PostgreSQL",
-    database: {
-      ...inner,
-      async close() {
-        await inner.close();
-        const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-        await a.end();
-      },
-    },
-  };
+  if (!serverUrl) return { database: await openMemoryDatabase(), label: "PGlite (in-memory)" };
+  const { database } = await createScratchPostgresDatabase(serverUrl, `podium_bench_${process.pid}`);
+  return { database, label: "PostgreSQL" };
 }
 
 export async function runInstanceBenches(): Promise<void> {

@@ -2,10 +2,9 @@
  * Leaderboard cache bench: a cold request (cache cleared: load scores + rank every method) vs a
  * hot one (one revision read, cached body), through the real app over in-memory PGlite.
  */
-import { PGlite } from "@electric-sql/pglite";
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
-import { databaseFromPglite, migratePgliteClient } from "../db/index.ts";
+import { openMemoryDatabase } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
 import { ms, now, printTable, rng } from "./util.ts";
 
@@ -24,9 +23,7 @@ async function medianAsync(fn: () => Promise<unknown>, runs: number, before?: ()
 }
 
 export async function runLeaderboardBenches(): Promise<void> {
-  const pg = new PGlite();
-  await migratePgliteClient(pg);
-  const database = databaseFromPglite(pg);
+  const database = await openMemoryDatabase();
   const config = parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN });
   const services = createServices(database, { adminToken: config.adminToken });
   const app = createApp({ services, config });

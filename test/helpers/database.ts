@@ -5,9 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
-import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { databaseFromPglite, databaseFromUrl, migratePgliteClient, migratePostgresUrl, type BackendKind, type Database } from "../../db/index.ts";
+import { createScratchPostgresDatabase, databaseFromPglite, emptyDatabase, migratePgliteClient, type BackendKind, type Database } from "../../db/index.ts";
 
 let template: Promise<PGlite> | undefined;
 
@@ -33,35 +32,11 @@ export function backends(): BackendKind[] {
   return process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** A fresh migrated PostgreSQL database on the DATABASE_URL server; close() drops it. */
 export async function createPostgresDatabase(): Promise<{ database: Database; url: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) throw new Error("DATABASE_URL is not set");
-  const name = `podium_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = withDatabase(serverUrl, name);
-  await migratePostgresUrl(url);
-  const inner = databaseFromUrl(url);
-  return {
-    url,
-    database: {
-      ...inner,
-      async close() {
-        await inner.close();
-        const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-        await a.end();
-      },
-    },
-  };
+  return createScratchPostgresDatabase(serverUrl, `podium_test_${randomBytes(6).toString("hex")}`);
 }
 
 /** A fresh migrated database of the given kind (a clone of the template for PGlite). */
@@ -69,14 +44,6 @@ export async function createTestDatabase(kind: BackendKind): Promise<Database> {
   if (kind === "postgres") return (await createPostgresDatabase()).database;
   const clone = (await (await pgliteTemplate()).clone()) as PGlite;
   return databaseFromPglite(clone);
-}
-
-const TABLES = ["instance_scores", "submission_scores", "submissions", "systems", "tokens", "tasks", "benchmarks"];
-
-/** Empty every table and restart ids. */
-export async function resetDatabase(database: Database): Promise<void> {
-  const { sql } = await import("drizzle-orm");
-  await database.db.execute(sql.raw(`truncate ${TABLES.join(", ")} restart identity cascade`));
 }
 
 /**
@@ -90,7 +57,7 @@ export function useTestDatabase(kind: BackendKind, options: { resetEachTest?: bo
   });
   if (options.resetEachTest ?? true)
     beforeEach(async () => {
-      await resetDatabase(database!);
+      await emptyDatabase(database!);
     });
   afterAll(async () => {
     await database?.close();
