@@ -42,11 +42,17 @@ export function lossGrain(D: Float64Array): number {
   return 0;
 }
 
+/** An LP round slower than this (ms; degenerate warm re-solves) switches the later rounds to interior point. */
+const SLOW_LP_MS = 150;
+/** Triangles added per round that share one variable x_ij (spreads the cuts over the pairs). */
+const CUTS_PER_PAIR = 3;
+
 export function solveComponentLp(
   k: number,
   D: Float64Array,
   incumbent: number[],
   improve: (order: number[]) => number[],
+  search: (order: number[], until: number) => number[],
   lossOf: (order: ArrayLike<number>) => number,
   solver: LinearSolver,
   deadline: number,
@@ -86,7 +92,13 @@ export function solveComponentLp(
         score[i] += v;
         score[j] += 1 - v;
       }
-    const order = improve(Array.from({ length: k }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b));
+    lastLpOrder = improve(Array.from({ length: k }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b));
+    offer(lastLpOrder);
+    // A short iterated local search from the LP's order (LP-guided, a different start each round).
+    if (!proven()) offer(search(lastLpOrder, now() + Math.min(10, (deadline - now()) / 20)));
+  };
+  let lastLpOrder = bestOrder;
+  const offer = (order: number[]) => {
     const loss = lossOf(order);
     if (loss < bestLoss - eps()) {
       bestLoss = loss;
@@ -94,7 +106,11 @@ export function solveComponentLp(
     }
   };
   const proven = () => bestLoss <= lossLB + eps();
-  /** Violated triangles of x, most violated first, at most `cap`. Returns how many were added. */
+  /**
+   * Violated triangles of x, most violated first, at most `cap`, at most CUTS_PER_PAIR per pair
+   * (ties in violation would otherwise pile thousands of cuts on the lowest indices). Returns how
+   * many were added; 0 only when x violates no new triangle.
+   */
   const addViolated = (x: Float64Array, cap: number): number => {
     const found: { t: number; v: number }[] = [];
     for (let a = 0; a < k; a++)
@@ -108,11 +124,20 @@ export function solveComponentLp(
       }
     found.sort((p, q) => q.v - p.v || p.t - q.t);
     let added = 0;
+    const uses = new Uint8Array(nc);
     for (const { t } of found) {
       if (added >= cap) break;
       if (seen.has(t)) continue;
+      const a = Math.floor(t / (k * k)), b = Math.floor(t / k) % k, c = t % k;
+      const p1 = col(a, b);
+      const p2 = col(a, c);
+      const p3 = col(b, c);
+      if (uses[p1] >= CUTS_PER_PAIR || uses[p2] >= CUTS_PER_PAIR || uses[p3] >= CUTS_PER_PAIR) continue;
+      uses[p1]++;
+      uses[p2]++;
+      uses[p3]++;
       seen.add(t);
-      triples.push(Math.floor(t / (k * k)), Math.floor(t / k) % k, t % k);
+      triples.push(a, b, c);
       added++;
     }
     return added;
@@ -149,16 +174,20 @@ export function solveComponentLp(
   const cap = Math.max(500, 40 * k);
 
   let session: LinearSession | null = null;
+  let useIpm = false;
   /** One solve with the rows so far; null on solver failure. */
   const solve = (integer: boolean): LinearProgramResult | null => {
     try {
       pushRows(session!);
+      const t0 = now();
       const r = session!.solve({
         integer,
+        method: !integer && useIpm ? "ipm" : undefined,
         start: integer ? xOf(bestOrder) : undefined,
         timeLimitSec: Math.max(0.001, (deadline - now()) / 1000),
         mipAbsGap: grain > 0 ? grain / 2 : 0,
       });
+      if (!integer && now() - t0 > SLOW_LP_MS) useIpm = true;
       return r.status === "error" || r.status === "infeasible" ? null : r;
     } catch {
       return null;
@@ -184,6 +213,13 @@ export function solveComponentLp(
         lpDone = true;
         break;
       }
+    }
+    // The LP bound is as good as it gets: search harder for an order that meets it before the MIP.
+    if (lpDone && !proven()) {
+      const slice = Math.min(100, (deadline - now()) / 16);
+      offer(search(lastLpOrder, now() + slice));
+      if (!proven()) offer(search(bestOrder, now() + slice));
+      if (proven()) return { order: bestOrder, exact: true, lossLB };
     }
     // MIP rounds on the same rows.
     while (lpDone && now() < deadline) {

@@ -122,13 +122,13 @@ export function majorityComponents(M: Float64Array, n: number): number[][] {
 }
 
 /** Sub-problem over k systems: D[i*k+j] = max(0, d(i,j)), the loss when j is placed above i. */
-interface Sub {
+export interface Sub {
   k: number;
   W: Float64Array; // W[i*k+j] = M(s_i, s_j)
   D: Float64Array;
 }
 
-function subProblem(M: Float64Array, n: number, members: number[]): Sub {
+export function subProblem(M: Float64Array, n: number, members: number[]): Sub {
   const k = members.length;
   const W = new Float64Array(k * k);
   const D = new Float64Array(k * k);
@@ -142,7 +142,7 @@ function subProblem(M: Float64Array, n: number, members: number[]): Sub {
   return { k, W, D };
 }
 
-function orderLoss(sub: Sub, order: ArrayLike<number>): number {
+export function orderLoss(sub: Sub, order: ArrayLike<number>): number {
   const { k, D } = sub;
   let loss = 0;
   for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) loss += D[order[j] * k + order[i]];
@@ -185,7 +185,7 @@ export function kemenyDp(sub: { k: number; W: Float64Array }): number[] {
 }
 
 /** Insertion local search: move single systems to their best position until no move helps. */
-function localSearch(sub: Sub, start: number[], deadline: number, now: () => number): number[] {
+export function localSearch(sub: Sub, start: number[], deadline: number, now: () => number): number[] {
   const { k, D } = sub;
   const order = start.slice();
   let improved = true;
@@ -222,6 +222,57 @@ function localSearch(sub: Sub, start: number[], deadline: number, now: () => num
     }
   }
   return order;
+}
+
+/**
+ * Iterated local search (the LP path's primal heuristic): from the best order, perturb (a few
+ * random single moves within a window), re-run the insertion local search, keep the result when
+ * it is no worse (plateau moves allowed), return to the best order every so often. Deterministic
+ * given the seed and the iteration count (xorshift); stops at `deadline`.
+ */
+export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number, now: () => number, seed = 1): number[] {
+  const { k } = sub;
+  let best = localSearch(sub, start, Infinity, now);
+  if (k < 4) return best;
+  let bestLoss = orderLoss(sub, best);
+  let cur = best;
+  let curLoss = bestLoss;
+  seed = (Math.imul(seed, 0x9e3779b9) ^ 0x5bd1e995) | 1;
+  const rnd = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const eps = 1e-9 * Math.max(1, bestLoss);
+  const window = Math.max(3, Math.min(k - 1, Math.ceil(k / 4)));
+  for (let it = 0, sinceBest = 0; ; it++, sinceBest++) {
+    if ((it & 7) === 0 && now() >= deadline) break;
+    const next = cur.slice();
+    const moves = 2 + rnd(3);
+    for (let m = 0; m < moves; m++) {
+      const i = rnd(k);
+      const j = Math.max(0, Math.min(k - 1, i - window + rnd(2 * window + 1)));
+      const [v] = next.splice(i, 1);
+      next.splice(j, 0, v);
+    }
+    const cand = localSearch(sub, next, Infinity, now);
+    const loss = orderLoss(sub, cand);
+    if (loss <= curLoss + eps) {
+      cur = cand;
+      curLoss = loss;
+      if (loss < bestLoss - eps) {
+        best = cand;
+        bestLoss = loss;
+        sinceBest = 0;
+      }
+    }
+    if (sinceBest > 0 && sinceBest % 200 === 0) {
+      cur = best;
+      curLoss = bestLoss;
+    }
+  }
+  return best;
 }
 
 /**
@@ -344,7 +395,7 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
 }
 
 /** Seed order: by net pairwise margin (Borda over M), best first. */
-function seedOrder(sub: Sub): number[] {
+export function seedOrder(sub: Sub): number[] {
   const { k, D } = sub;
   const net = new Float64Array(k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) net[i] += D[i * k + j] - D[j * k + i];
@@ -365,16 +416,20 @@ function solveComponent(
     const order = kemenyDp(sub);
     return { order, exact: true, lossLB: orderLoss(sub, order) };
   }
-  const seeded = localSearch(sub, seedOrder(sub), deadline, now);
+  let seeded = localSearch(sub, seedOrder(sub), deadline, now);
   if (lpSolver) {
-    // A short branch and bound first (it proves easy components fastest), then the ILP.
+    // A good incumbent first (iterated local search, a quarter of the slice, at most 50 ms), then a
+    // short branch and bound (it proves easy components fastest), then the ILP.
+    seeded = iteratedLocalSearch(sub, seeded, Math.min(deadline, now() + Math.min(50, slice / 4)), now);
     const bb = slice > 0 ? branchAndBound(sub, seeded, Math.min(deadline, now() + slice), now) : { order: seeded, exact: false, lowerBoundLoss: 0 };
     if (bb.exact) return { order: bb.order, exact: true, lossLB: bb.lowerBoundLoss };
+    let searches = 1;
     const lp = solveComponentLp(
       k,
       sub.D,
       bb.order,
       (order) => localSearch(sub, order, Infinity, now),
+      (order, until) => iteratedLocalSearch(sub, order, Math.min(until, deadline), now, ++searches),
       (order) => orderLoss(sub, order),
       lpSolver,
       deadline,

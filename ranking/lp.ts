@@ -30,6 +30,8 @@ export interface SolveOptions {
   start?: Float64Array;
   /** Wall-clock limit for this solve, in seconds. */
   timeLimitSec: number;
+  /** LP algorithm: dual simplex (default, warm-started) or interior point (then crossover). */
+  method?: "simplex" | "ipm";
   /** MIP: stop once incumbent - bound <= this (absolute). */
   mipAbsGap?: number;
 }

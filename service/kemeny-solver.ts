@@ -56,6 +56,7 @@ class HighsSession implements LinearSession {
         model.options.set({ mip_abs_gap: options.mipAbsGap ?? 0, mip_rel_gap: 0 });
         this.integer = true;
       }
+      model.options.set({ solver: !options.integer && options.method === "ipm" ? "ipm" : "choose" });
       model.zeroAllClocks(); // time_limit counts the model's total run time otherwise
       model.options.set({ time_limit: Math.max(0.001, options.timeLimitSec) });
       if (options.integer && options.start) model.setSolution({ colValue: options.start });
