@@ -1,6 +1,7 @@
 /** `podium rank FILE.csv ...`: rank a wide CSV by every method, side by side, with the ranking module (no server). */
 import { readFileSync } from "node:fs";
 import { isTaskMethod, rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
+import { commaList, parseFlags, UsageError } from "./args.ts";
 import { CsvError, parseWideCsv } from "./csv.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 
@@ -8,8 +9,6 @@ const USAGE = `usage: podium rank FILE.csv [--methods m1,m2] [--lower-is-better 
                   [--format table|json|csv] [--kemeny-budget-ms N]
 methods: ${TASK_METHODS.join(", ")} (default: all)
 `;
-
-class UsageError extends Error {}
 
 interface RankArgs {
   file: string;
@@ -20,64 +19,39 @@ interface RankArgs {
   budget?: number;
 }
 
-const list = (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean);
-
 function parseArgs(args: string[]): RankArgs | "help" {
-  const out: RankArgs = { file: "", lower: [], weights: new Map(), format: "table" };
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i];
-    if (arg === "-h" || arg === "--help") return "help";
-    if (!arg.startsWith("--")) {
-      files.push(arg);
-      continue;
-    }
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (eq >= 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
-    const need = (): string => {
-      if (value !== undefined) return value;
-      if (i + 1 >= args.length) throw new UsageError(`${arg} needs a value`);
-      return args[++i];
-    };
-    switch (arg) {
-      case "--methods": {
-        const ms = list(need());
-        const unknown = ms.filter((m) => !isTaskMethod(m));
-        if (unknown.length || !ms.length) throw new UsageError(`unknown method(s) ${unknown.join(", ") || "(none given)"}; known: ${TASK_METHODS.join(", ")}`);
-        out.methods = ms as TaskMethod[];
-        break;
-      }
-      case "--lower-is-better":
-        out.lower.push(...list(need()));
-        break;
-      case "--weights":
-        for (const pair of list(need())) {
-          const [t, w] = pair.split("=");
-          const x = Number(w);
-          if (!t || w === undefined || !Number.isFinite(x) || x <= 0) throw new UsageError(`bad weight "${pair}": expected task=number with number > 0`);
-          out.weights.set(t, x);
-        }
-        break;
-      case "--format": {
-        const f = need();
-        if (f !== "table" && f !== "json" && f !== "csv") throw new UsageError(`--format must be table, json or csv (got "${f}")`);
-        out.format = f;
-        break;
-      }
-      case "--kemeny-budget-ms": {
-        const v = need();
-        const x = Number(v);
-        if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`--kemeny-budget-ms must be a number >= 0 (got "${v}")`);
-        out.budget = x;
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${arg}`);
-    }
+  const p = parseFlags(args, { values: ["--methods", "--lower-is-better", "--weights", "--format", "--kemeny-budget-ms"] });
+  if (p.help) return "help";
+  /** A repeated flag: the last one counts (list flags add up instead). */
+  const last = (flag: string) => p.values.get(flag)?.at(-1);
+  const listed = (flag: string) => (p.values.get(flag) ?? []).flatMap(commaList);
+  const out: RankArgs = { file: "", lower: listed("--lower-is-better"), weights: new Map(), format: "table" };
+  const methods = last("--methods");
+  if (methods !== undefined) {
+    const ms = commaList(methods);
+    const unknown = ms.filter((m) => !isTaskMethod(m));
+    if (unknown.length || !ms.length) throw new UsageError(`unknown method(s) ${unknown.join(", ") || "(none given)"}; known: ${TASK_METHODS.join(", ")}`);
+    out.methods = ms as TaskMethod[];
   }
-  if (files.length !== 1) throw new UsageError(files.length ? "give exactly one CSV file" : "missing FILE.csv");
-  out.file = files[0];
+  for (const pair of listed("--weights")) {
+    const [t, w] = pair.split("=");
+    const x = Number(w);
+    if (!t || w === undefined || !Number.isFinite(x) || x <= 0) throw new UsageError(`bad weight "${pair}": expected task=number with number > 0`);
+    out.weights.set(t, x);
+  }
+  const format = last("--format");
+  if (format !== undefined) {
+    if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`--format must be table, json or csv (got "${format}")`);
+    out.format = format;
+  }
+  const budget = last("--kemeny-budget-ms");
+  if (budget !== undefined) {
+    const x = Number(budget);
+    if (budget.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`--kemeny-budget-ms must be a number >= 0 (got "${budget}")`);
+    out.budget = x;
+  }
+  if (p.positional.length !== 1) throw new UsageError(p.positional.length ? "give exactly one CSV file" : "missing FILE.csv");
+  out.file = p.positional[0];
   return out;
 }
 
