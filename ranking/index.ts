@@ -5,6 +5,7 @@
 import { solveKemeny } from "./kemeny.ts";
 import type { LinearSolver } from "./lp.ts";
 import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
+import { ranksFromOrder } from "./ranks.ts";
 import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
 import { Table } from "./table.ts";
 import { isTaskMethod, RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
@@ -112,9 +113,7 @@ export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], 
   for (const method of methods) {
     if (method === "kemeny") {
       const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs, lpSolver: options.lpSolver });
-      const ranks = new Int32Array(table.n);
-      r.order.forEach((s, pos) => (ranks[s] = pos + 1));
-      outcomes.push({ method, ranks });
+      outcomes.push({ method, ranks: ranksFromOrder(r.order, table.n) });
       kemeny = { order: r.order.map((s) => table.systems[s]), agreement: r.agreement, exact: r.exact, upperBound: r.upperBound };
     } else outcomes.push(outcomeFromScores(method, computeMethod(table, method as ScoreMethod)));
   }

@@ -44,6 +44,13 @@ export function ranksFromScores(scores: ArrayLike<number>): Int32Array {
   return rank;
 }
 
+/** Ranks of a strict order (system indices, best first): position + 1, no ties (Kemeny). */
+export function ranksFromOrder(order: readonly number[], n: number): Int32Array {
+  const ranks = new Int32Array(n);
+  order.forEach((s, pos) => (ranks[s] = pos + 1));
+  return ranks;
+}
+
 /** Kendall tau-b between two rankings (lower = better; any consistent numeric ranks). null if undefined. */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const n = x.length;

@@ -4,7 +4,7 @@
  */
 import { solveKemeny, type KemenyOptions } from "./kemeny.ts";
 import { computeMethod, type ScoreMethod } from "./methods.ts";
-import { ranksFromScores } from "./ranks.ts";
+import { ranksFromOrder, ranksFromScores } from "./ranks.ts";
 import { Table, type TableSpec, type TaskRanks } from "./table.ts";
 import type { TaskMethod } from "./types.ts";
 
@@ -73,9 +73,7 @@ export interface MethodRanks {
 export function methodRanks(table: Table, method: TaskMethod, kemeny: KemenyOptions = {}): MethodRanks {
   if (method !== "kemeny") return { ranks: ranksFromScores(computeMethod(table, method as ScoreMethod)), exact: true };
   const r = solveKemeny(table.pairwise, table.n, kemeny);
-  const ranks = new Int32Array(table.n);
-  r.order.forEach((s, pos) => (ranks[s] = pos + 1));
-  return { ranks, exact: r.exact, order: r.order };
+  return { ranks: ranksFromOrder(r.order, table.n), exact: r.exact, order: r.order };
 }
 
 /** System indices sorted by rank, ties in input order (the order of RankResponse.systems). */
