@@ -9,7 +9,8 @@
  * wrong revision.
  */
 import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type LinearSolver, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
-import type { BenchmarkRecord, CurrentScores, InstanceScores, TaskRecord } from "../db/index.ts";
+import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
+import { publicTask, type PublicTask } from "./benchmarks.ts";
 import { invalid, notFound } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
 import {
@@ -47,12 +48,7 @@ export interface NormalizedQuery {
 }
 
 /** A leaderboard column: the benchmark's task as readers see it. */
-export type LeaderboardTask = Omit<TaskRecord, "id" | "position">;
-
-/** The task as readers see it (leaderboard columns and the benchmark's JSON): no id, no position. */
-export function publicTask(t: TaskRecord): LeaderboardTask {
-  return { slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group };
-}
+export type LeaderboardTask = PublicTask;
 
 /** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
 export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;
