@@ -19,7 +19,9 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "internal"
-  | "unavailable";
+  | "unavailable"
+  | "overloaded"
+  | "request_timeout";
 
 export class ApiError extends Error {
   constructor(
@@ -27,6 +29,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Sent as the `Retry-After` header (seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ApiError";
@@ -47,6 +51,9 @@ const DOMAIN_STATUS: Record<DomainErrorKind, [ContentfulStatusCode, ErrorCode]> 
   forbidden: [403, "forbidden"],
   not_found: [404, "not_found"],
   conflict: [409, "conflict"],
+  overloaded: [503, "overloaded"],
+  unavailable: [503, "unavailable"],
+  timeout: [408, "request_timeout"],
 };
 
 const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
@@ -55,6 +62,7 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
   403: "forbidden",
   404: "not_found",
   405: "method_not_allowed",
+  408: "request_timeout",
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
@@ -67,7 +75,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof DomainError) {
     const [status, code] = DOMAIN_STATUS[err.kind];
-    return new ApiError(status, code, err.message, err.details);
+    return new ApiError(status, code, err.message, err.details, err.retryAfterSeconds);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
@@ -85,6 +93,7 @@ export function errorBody(err: ApiError) {
 }
 
 export function errorResponse(c: Context, err: ApiError): Response {
+  if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
   return c.json(errorBody(err), err.status);
 }
 

@@ -1,7 +1,11 @@
 /** Domain errors thrown by service/ functions; api/errors.ts maps them to HTTP statuses. */
 import { sqlStateOf } from "../db/errors.ts";
 
-export type DomainErrorKind = "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict";
+/**
+ * `overloaded`: the compute pool's queue is full (503, try again); `unavailable`: the database does
+ * not answer (503); `timeout`: the client stopped sending (408). The last three carry `retryAfterSeconds`.
+ */
+export type DomainErrorKind = "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "overloaded" | "unavailable" | "timeout";
 
 export interface FieldIssue {
   /** Path of the offending field, e.g. `submissions[1].scores.cola`. */
@@ -14,6 +18,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     readonly details?: unknown,
+    /** Sent as `Retry-After` (seconds) with 503/429-like answers. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "DomainError";
@@ -25,6 +31,11 @@ export const unauthorized = (message = "missing or invalid token") => new Domain
 export const forbidden = (message = "this token is not allowed here") => new DomainError("forbidden", message);
 export const notFound = (message: string) => new DomainError("not_found", message);
 export const conflict = (message: string, details?: unknown) => new DomainError("conflict", message, details);
+export const overloaded = (message = "the server is busy; try again shortly", retryAfterSeconds = 1) =>
+  new DomainError("overloaded", message, undefined, retryAfterSeconds);
+export const unavailable = (message = "the database is unavailable; try again shortly", retryAfterSeconds = 2) =>
+  new DomainError("unavailable", message, undefined, retryAfterSeconds);
+export const requestTimeout = (message: string) => new DomainError("timeout", message);
 
 /**
  * Input the database refuses as data (SQLSTATE class 22, e.g. NUL characters or lone
