@@ -8,7 +8,7 @@ import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { uncorrelatedSystems } from "../test/helpers/random-tables.ts";
 import { ms, now, printTable, rng, timeMedian } from "./util.ts";
 
-const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared/data");
+const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../examples");
 
 function randomScores(n: number, m: number, noise: number, seed: number): Float64Array {
   const r = rng(seed);

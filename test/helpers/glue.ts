@@ -1,4 +1,4 @@
-/** Loads ../shared/data/glue.csv into a test API as benchmark "glue" (one bulk submission). */
+/** Loads examples/glue.csv into a test API as benchmark "glue" (one bulk submission). */
 import { expect } from "vitest";
 import { parseWideCsv, slugifyAll } from "../../cli/csv.ts";
 import type { TestApi } from "./app.ts";

@@ -1,21 +1,22 @@
-/** Locates ../shared/data next to the repository (absent in a fresh clone elsewhere). */
-import { existsSync, readFileSync } from "node:fs";
+/** The example leaderboards shipped in the repository's examples/ folder (see examples/README.md). */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const sharedDataDir = path.resolve(repoRoot, "../shared/data");
-export const sharedDataAvailable = existsSync(path.join(sharedDataDir, "glue.csv"));
+export const exampleDataDir = path.join(repoRoot, "examples");
 
-export function sharedDataPath(file: string): string {
-  return path.join(sharedDataDir, file);
+export function examplePath(file: string): string {
+  return path.join(exampleDataDir, file);
 }
 
-export function readSharedData(file: string): string {
-  return readFileSync(sharedDataPath(file), "utf8");
+export function readExample(file: string): string {
+  return readFileSync(examplePath(file), "utf8");
 }
 
-/** Call at the top of a test file that uses shared data: prints why its tests are skipped. */
-export function noteIfSharedDataMissing(what: string): void {
-  if (!sharedDataAvailable) console.log(`[skip] ${what}: ${sharedDataDir} not found (shared benchmark data lives next to the repo)`);
-}
+// Old names, kept until every suite uses the ones above.
+export const sharedDataDir = exampleDataDir;
+export const sharedDataAvailable = true;
+export const sharedDataPath = examplePath;
+export const readSharedData = readExample;
+export function noteIfSharedDataMissing(_what: string): void {}
