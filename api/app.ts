@@ -10,7 +10,7 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { createBaseApp, serveOpenApiDocument } from "./base.ts";
 import { payloadTooLarge } from "./errors.ts";
-import { rateLimitWrites } from "./middleware/rate-limit.ts";
+import { cachedTokenVerifier, rateLimit } from "./middleware/rate-limit.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -45,8 +45,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
-  // Writes per token (or client address), before the body is read; 429 changes nothing.
-  app.use("*", rateLimitWrites({ perMinute: deps.config.rateLimitPerMinute, trustProxy: deps.config.trustProxy }));
+  // Writes and expensive reads per verified token (else client address), before the body is read; 429 changes nothing.
+  app.use(
+    "*",
+    rateLimit({
+      perMinute: deps.config.rateLimitPerMinute,
+      expensiveReadsPerMinute: deps.config.expensiveReadsPerMinute,
+      trustProxy: deps.config.trustProxy,
+      verifyToken: cachedTokenVerifier((token) => deps.services.auth.authenticate(token)),
+    }),
+  );
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,

@@ -26,6 +26,23 @@ const ConfigSchema = z.object({
       .transform(Number)
       .default(6000),
   ),
+  // Per client: bootstrap with a non-default seed/samples, a raised kemenyBudgetMs, POST /api/v1/rank.
+  PODIUM_EXPENSIVE_READS_PER_MINUTE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,9}$/, "must be a whole number of expensive reads per minute (0 disables)")
+      .transform(Number)
+      .default(60),
+  ),
+  PODIUM_SHUTDOWN_GRACE_MS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,9}$/, "must be a whole number of milliseconds")
+      .transform(Number)
+      .default(10_000),
+  ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
 });
 
@@ -41,6 +58,10 @@ export interface Config {
   uploadLimitBytes: number;
   /** Write requests (POST/PUT/PATCH/DELETE) per minute per token or client, per process; 0 disables. */
   rateLimitPerMinute: number;
+  /** Expensive reads (api/middleware/request-cost.ts) per minute per token or client, per process; 0 disables. */
+  expensiveReadsPerMinute: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are cut (ms). */
+  shutdownGraceMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
 }
@@ -64,6 +85,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     bodyLimitBytes: e.PODIUM_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
+    expensiveReadsPerMinute: e.PODIUM_EXPENSIVE_READS_PER_MINUTE,
+    shutdownGraceMs: e.PODIUM_SHUTDOWN_GRACE_MS,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
   };
 }

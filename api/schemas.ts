@@ -40,7 +40,7 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 |
     409: "Conflict (e.g. slug taken)",
     413: "Body too large",
     415: "Unsupported content type",
-    429: "Rate limited (writes per token or client; `Retry-After` gives the seconds to wait)",
+    429: "Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait)",
     503: "Database unavailable",
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: errorContent }]));

@@ -1,13 +1,16 @@
 /**
  * Podium server entry (`npm start`): config -> database (+lock) -> migrations -> admin token ->
- * HTTP. Graceful shutdown on SIGINT/SIGTERM.
+ * HTTP. Graceful shutdown on SIGINT/SIGTERM: in-flight requests get PODIUM_SHUTDOWN_GRACE_MS to
+ * finish, then the database closes; exit 0 (1 when requests had to be cut).
  */
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { drainableHttpServer } from "./shutdown.ts";
 
 function redactUrl(url: string): string {
   try {
@@ -66,16 +69,23 @@ async function main() {
     process.exit(1);
   });
 
+  const http = drainableHttpServer(server as Server);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) return; // Ctrl-C under npm delivers SIGINT twice (terminal and npm)
     stopping = true;
-    console.log(`Podium: ${signal}, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await database.close();
-    process.exit(0);
+    console.log(`Podium: ${signal}, shutting down (in-flight requests get ${config.shutdownGraceMs} ms)`);
+    const finished = await http.drain(config.shutdownGraceMs);
+    if (!finished) console.error(`Podium: requests still running after ${config.shutdownGraceMs} ms were cut`);
+    try {
+      await database.close();
+    } catch (err) {
+      console.error("Podium: closing the database failed:", err);
+      process.exit(1);
+    }
+    console.log("Podium: stopped");
+    process.exit(finished ? 0 : 1);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -3,7 +3,7 @@ import type { Db } from "./client.ts";
 
 export { openDatabase, databaseFromPglite, databaseFromUrl, query, rowsOf, type Database, type Db, type BackendKind, type DatabaseConfig } from "./client.ts";
 export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
-export { acquireDirLock, DataDirLockedError, type DirLock } from "./lock.ts";
+export { acquireDirLock, DataDirLockedError, processStartTime, type DirLock } from "./lock.ts";
 export { openMemoryDatabase, createScratchPostgresDatabase, emptyDatabase } from "./scratch.ts";
 export { isUniqueViolation, constraintOf, sqlStateOf } from "./errors.ts";
 export * from "./repository/benchmarks.ts";

@@ -12,6 +12,8 @@ describe("config", () => {
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 512 * 1024 * 1024,
       rateLimitPerMinute: 6000,
+      expensiveReadsPerMinute: 60,
+      shutdownGraceMs: 10_000,
       trustProxy: false,
     });
   });
@@ -36,5 +38,13 @@ describe("config: rate limit", () => {
   it("parses PODIUM_RATE_LIMIT_PER_MINUTE (0 disables) and PODIUM_TRUST_PROXY", () => {
     expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "0", PODIUM_TRUST_PROXY: "true" })).toMatchObject({ rateLimitPerMinute: 0, trustProxy: true });
     expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "30", PODIUM_TRUST_PROXY: "" })).toMatchObject({ rateLimitPerMinute: 30, trustProxy: false });
+  });
+});
+
+describe("config: expensive reads and shutdown", () => {
+  it("parses PODIUM_EXPENSIVE_READS_PER_MINUTE (0 disables) and PODIUM_SHUTDOWN_GRACE_MS", () => {
+    expect(parseConfig({ PODIUM_EXPENSIVE_READS_PER_MINUTE: "0", PODIUM_SHUTDOWN_GRACE_MS: "2500" })).toMatchObject({ expensiveReadsPerMinute: 0, shutdownGraceMs: 2500 });
+    expect(() => parseConfig({ PODIUM_EXPENSIVE_READS_PER_MINUTE: "-5" })).toThrow(/PODIUM_EXPENSIVE_READS_PER_MINUTE/);
+    expect(() => parseConfig({ PODIUM_SHUTDOWN_GRACE_MS: "10s" })).toThrow(/PODIUM_SHUTDOWN_GRACE_MS/);
   });
 });

@@ -137,7 +137,7 @@ export const leaderboard = createRoute({
       content: { "application/json": { schema: Leaderboard }, "text/csv": { schema: z.string() } },
     },
     304: { description: "Not modified (If-None-Match matched the current ETag)", headers: cacheHeaders },
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 404, 429),
   },
 });
 

@@ -37,5 +37,5 @@ export const rank = createRoute({
   tags: ["ranking"],
   summary: "Rank a score table without storing anything",
   request: { body: jsonBody(RankBody) },
-  responses: { 200: jsonResponse(RankResponse, "Ranks by every requested method"), ...errorResponses(400, 413, 415) },
+  responses: { 200: jsonResponse(RankResponse, "Ranks by every requested method"), ...errorResponses(400, 413, 415, 429) },
 });
