@@ -11,6 +11,9 @@ describe("config", () => {
       adminToken: undefined,
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 512 * 1024 * 1024,
+      uploadIdleTimeoutMs: 30_000,
+      uploadSpoolMemoryBytes: 16 * 1024 * 1024,
+      uploadSpoolDir: undefined,
       rateLimitPerMinute: 6000,
       trustProxy: false,
     });
