@@ -1,0 +1,2 @@
+import { runInstanceBenches } from "./instances.ts";
+await runInstanceBenches();
