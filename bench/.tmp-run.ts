@@ -1,2 +1,0 @@
-import { runInstanceBenches } from "./instances.ts";
-await runInstanceBenches();
