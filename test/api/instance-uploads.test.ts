@@ -129,7 +129,7 @@ describe.each(backends())("instance uploads: stalled clients, spooling, Content-
     expect(leftovers(spoolDir)).toEqual([]);
   });
 
-  it("a bad row after spooled batches: 400 naming its line, nothing stored, no temporary file left", async () => {
+  it("a bad row or a broken body after spooled batches: 400, nothing stored, no temporary file left", async () => {
     await seed(api);
     const before = await snapshot(api, "bad");
     const res = await post(api, "bad", chunked(new TextEncoder().encode(HEADER + csvRows(0, ROWS) + "acc,last,x\n"), 64 * 1024));
@@ -139,6 +139,18 @@ describe.each(backends())("instance uploads: stalled clients, spooling, Content-
     const dup = await post(api, "bad", chunked(new TextEncoder().encode(HEADER + csvRows(0, ROWS) + "acc,doc-3,1\n"), 8 * 1024));
     expect(dup.status).toBe(400);
     expect(dup.body.error.details[0]).toEqual({ field: `line ${ROWS + 2}`, message: expect.stringMatching(/^line \d+: duplicate \(task, instance\) \("doc-3"\)/) });
+    // the client goes away after a spooled batch: 400 (not a 500), nothing stored
+    const enc = new TextEncoder();
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(enc.encode(HEADER + csvRows(0, ROWS)));
+        else controller.error(new Error("connection reset by peer"));
+      },
+    });
+    const aborted = await post(api, "bad", broken);
+    expect(aborted.status).toBe(400);
+    expect(aborted.body.error.details[0].message).toMatch(/could not be read to its end/);
     expect(await snapshot(api, "bad")).toEqual(before);
     expect(leftovers(spoolDir)).toEqual([]);
   });

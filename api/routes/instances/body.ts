@@ -53,7 +53,7 @@ async function* received(body: ReadableStream<Uint8Array>, idleTimeoutMs: number
         timer = setTimeout(() => reject(requestTimeout(`no upload data received for ${idleTimeoutMs} ms; nothing stored`)), idleTimeoutMs);
       });
       try {
-        const { done, value } = await Promise.race([reader.read(), idle]);
+        const { done, value } = await Promise.race([reader.read().catch(unreadable), idle]);
         if (done) return;
         yield value;
       } finally {
@@ -64,6 +64,12 @@ async function* received(body: ReadableStream<Uint8Array>, idleTimeoutMs: number
     // Stop reading (an early 400/408/413): release the stream rather than drain it.
     await reader.cancel().catch(() => {});
   }
+}
+
+/** The client went away (or the stream broke) mid-body: a 400 rather than a logged 500; nobody may be listening. */
+function unreadable(err: unknown): never {
+  const reason = err instanceof Error ? err.message : String(err);
+  throw invalidRequest([{ field: "body", message: `the body could not be read to its end (${reason})` }], "incomplete upload body; nothing stored");
 }
 
 /** Count bytes as they pass: past `limit` it throws 413. */
