@@ -17,6 +17,9 @@ const ConfigSchema = z.object({
   PODIUM_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   PODIUM_BODY_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
   PODIUM_UPLOAD_LIMIT_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(512 * 1024 * 1024)),
+  PODIUM_UPLOAD_IDLE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(30_000)),
+  PODIUM_UPLOAD_SPOOL_MEMORY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(16 * 1024 * 1024)),
+  PODIUM_UPLOAD_SPOOL_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   // High by default: it stops runaway scripts and abuse, not a maintainer's honest bulk load.
   PODIUM_RATE_LIMIT_PER_MINUTE: z.preprocess(
     emptyAsUndefined,
@@ -56,6 +59,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Maximum streamed upload (instance-level CSV/NDJSON) in bytes (413 beyond). */
   uploadLimitBytes: number;
+  /** An upload that sends nothing for this long is answered 408 (nothing stored). */
+  uploadIdleTimeoutMs: number;
+  /** Parsed upload rows kept in memory up to this many bytes per upload; beyond, a temporary file. */
+  uploadSpoolMemoryBytes: number;
+  /** Directory of those temporary files (default: the OS temporary directory). */
+  uploadSpoolDir?: string;
   /** Write requests (POST/PUT/PATCH/DELETE) per minute per token or client, per process; 0 disables. */
   rateLimitPerMinute: number;
   /** Expensive reads (api/middleware/request-cost.ts) per minute per token or client, per process; 0 disables. */
@@ -84,6 +93,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     adminToken: e.PODIUM_ADMIN_TOKEN,
     bodyLimitBytes: e.PODIUM_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
+    uploadIdleTimeoutMs: e.PODIUM_UPLOAD_IDLE_TIMEOUT_MS,
+    uploadSpoolMemoryBytes: e.PODIUM_UPLOAD_SPOOL_MEMORY_BYTES,
+    uploadSpoolDir: e.PODIUM_UPLOAD_SPOOL_DIR,
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
     expensiveReadsPerMinute: e.PODIUM_EXPENSIVE_READS_PER_MINUTE,
     shutdownGraceMs: e.PODIUM_SHUTDOWN_GRACE_MS,

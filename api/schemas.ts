@@ -31,12 +31,13 @@ export const ErrorSchema = z
 const errorContent = { "application/json": { schema: ErrorSchema } };
 
 /** Error responses for createRoute: `...errorResponses(400, 401, 404)`. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503)[]) {
   const descriptions: Record<number, string> = {
     400: "Malformed or invalid input (`details` names the fields)",
     401: "Missing or invalid token",
     403: "Token not allowed here",
     404: "Unknown resource",
+    408: "The client stopped sending the body (idle timeout); nothing stored",
     409: "Conflict (e.g. slug taken)",
     413: "Body too large",
     415: "Unsupported content type",

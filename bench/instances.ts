@@ -3,7 +3,8 @@
  * (`app.request` with a ReadableStream body, generated on the fly) into in-memory PGlite (or,
  * when DATABASE_URL is set, into a fresh `podium_bench_<pid>` database on that PostgreSQL server,
  * dropped afterwards), vs a baseline that only decodes and parses the same stream. Reports rows/s
- * and the peak RSS delta of each (sampled every 5 ms), and their ratio. `BENCH_INSTANCE_ROWS`
+ * and the peak RSS delta of each (sampled every 5 ms), and their ratio; and how long `/healthz`
+ * waits while the upload runs (probed every 20 ms: the longest answer). `BENCH_INSTANCE_ROWS`
  * overrides the size.
  */
 import { createApp } from "../api/app.ts";
@@ -23,7 +24,10 @@ function csvStream(rows: number): ReadableStream<Uint8Array> {
   let i = 0;
   let headerSent = false;
   return new ReadableStream({
-    pull(controller) {
+    // Each chunk arrives in a later macrotask, as from a socket: without this the whole upload is
+    // one microtask chain and no timer (or other request) could run until it ends.
+    async pull(controller) {
+      await new Promise((resolve) => setImmediate(resolve));
       if (!headerSent) {
         headerSent = true;
         controller.enqueue(enc.encode("task,instance,score\n"));
@@ -52,6 +56,30 @@ async function measure(fn: () => Promise<void>): Promise<{ ms: number; peakMiB: 
   }
   peak = Math.max(peak, process.memoryUsage().rss);
   return { ms: now() - t0, peakMiB: (peak - base) / 2 ** 20 };
+}
+
+/**
+ * Probe `/healthz` every 20 ms until `work` settles: the slowest answer, and the CPU time this
+ * process spent meanwhile (PGlite runs on this thread: on an idle machine the wait is about that
+ * CPU time; on a busy one the wall time grows, the CPU time does not).
+ */
+async function probeHealthWhile(app: ReturnType<typeof createApp>, work: Promise<unknown>): Promise<{ maxMs: number; cpuMs: number; probes: number }> {
+  let settled = false;
+  void work.finally(() => (settled = true)).catch(() => {});
+  let slowest = { maxMs: 0, cpuMs: 0 };
+  let probes = 0;
+  while (!settled) {
+    const t0 = now();
+    const cpu0 = process.cpuUsage();
+    const res = await app.request("/healthz");
+    await res.text();
+    const ms = now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (ms > slowest.maxMs) slowest = { maxMs: ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+    probes++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { ...slowest, probes };
 }
 
 /** In-memory PGlite, or a fresh database on the DATABASE_URL server (dropped by close()). */
@@ -84,13 +112,16 @@ export async function runInstanceBenches(): Promise<void> {
     await app.request("/api/v1/benchmarks", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ slug: "ingest", name: "Ingest", tasks }) });
     let status = 0;
     let body = "";
+    let health = { maxMs: 0, cpuMs: 0, probes: 0 };
     const ingest = await measure(async () => {
-      const res = await app.request("/api/v1/benchmarks/ingest/systems/big/instances", {
+      const upload = Promise.resolve(app.request("/api/v1/benchmarks/ingest/systems/big/instances", {
         method: "POST",
         headers: { ...headers, "content-type": "text/csv" },
         body: csvStream(rows),
         duplex: "half",
-      } as RequestInit);
+      } as RequestInit));
+      health = await probeHealthWhile(app, upload);
+      const res = await upload;
       status = res.status;
       body = await res.text();
     });
@@ -107,6 +138,7 @@ export async function runInstanceBenches(): Promise<void> {
       [`HTTP upload -> ${label}`, `${(ingest.ms / 1000).toFixed(2)} s`, rate(ingest.ms), `${ingest.peakMiB.toFixed(0)} MiB`],
       ["ratio (upload / baseline)", `${(ingest.ms / parseOnly.ms).toFixed(1)}x`, "", `${(ingest.peakMiB / Math.max(1, parseOnly.peakMiB)).toFixed(1)}x`],
     ]);
+    console.log(`  /healthz during the upload: longest wait ${(health.maxMs / 1000).toFixed(2)} s (CPU meanwhile ${(health.cpuMs / 1000).toFixed(2)} s; ${health.probes} probes)`);
     console.log(`  level=instance leaderboard (mean) over the ${rows.toLocaleString("en-US")} stored rows: ${(lbMs / 1000).toFixed(2)} s`);
   } finally {
     await database.close();

@@ -1,6 +1,5 @@
 /**
- * Instance-level scores: streamed uploads (batched set-based inserts inside the caller's
- * transaction) and the aggregated read for instance-level leaderboards.
+ * Instance-level scores: uploads (batched set-based inserts inside the caller's transaction) and the aggregated read for instance-level leaderboards.
  */
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../client.ts";
@@ -13,6 +12,34 @@ export interface InstanceBatch {
   taskIds: number[];
   instances: string[];
   scores: number[];
+}
+
+/**
+ * A batch ready for one set-based insert: each column as a Postgres array literal (the statement's
+ * parameters, built once, so writing does no per-row work) and the distinct task ids it uses.
+ */
+export interface PackedInstanceBatch {
+  rows: number;
+  distinctTaskIds: number[];
+  taskIds: string;
+  instances: string;
+  scores: string;
+}
+
+export function packInstanceBatch(batch: InstanceBatch): PackedInstanceBatch {
+  return {
+    rows: batch.scores.length,
+    distinctTaskIds: [...new Set(batch.taskIds)],
+    taskIds: pgArrayLiteral(batch.taskIds),
+    instances: pgTextArrayLiteral(batch.instances),
+    scores: pgArrayLiteral(batch.scores),
+  };
+}
+
+/** A row of a batch that an earlier batch already stored: its 0-based index in the batch. */
+export interface DuplicateRow {
+  index: number;
+  instance: string;
 }
 
 /**
@@ -36,23 +63,23 @@ export async function beginInstanceUpload(db: Db, benchmarkId: number, systemSlu
 }
 
 /**
- * Write a streamed upload's rows into `instance_scores` for `systemId`, inside the caller's
- * transaction (after beginInstanceUpload): one `insert ... select from unnest(arrays)` per batch,
- * each in a savepoint so that a primary-key violation (a (task, instance) already stored by an
- * earlier batch of this upload) can be located: `onDuplicates(batch, indexes)` gets the offending
- * 0-based indexes, and nothing further is written (the batches are still consumed, so the caller
- * can keep validating). The caller must have removed duplicates within a batch.
+ * Write an upload's rows into `instance_scores` for `systemId`, inside the caller's transaction
+ * (after beginInstanceUpload): one `insert ... select from unnest(arrays)` per packed batch, each
+ * in a savepoint so that a primary-key violation (a (task, instance) already stored by an earlier
+ * batch of this upload) can be located: `onDuplicates(batch, rows)` gets the offending rows (at
+ * most 100), and nothing further is written (the batches are still consumed, so the caller can
+ * keep validating). The caller must have removed duplicates within a batch.
  *
  * Referential integrity without row-level foreign keys (migration 0002): the system's row and its
  * benchmark's task rows are locked FOR KEY SHARE first (what the per-row RI checks did, once), and
  * every batch's task ids must be among those tasks (else an Error: a caller bug). Batches are
- * pulled one at a time, so at most one is in flight while the next is being filled.
+ * pulled one at a time.
  */
-export async function writeInstanceRows<B extends InstanceBatch>(
+export async function writeInstanceRows<B extends PackedInstanceBatch>(
   db: Db,
   systemId: number,
-  batches: AsyncIterable<B>,
-  onDuplicates: (batch: B, indexes: number[]) => void,
+  batches: AsyncIterable<B> | Iterable<B>,
+  onDuplicates: (batch: B, rows: DuplicateRow[]) => void,
 ): Promise<number> {
   const valid = new Set(
     (
@@ -65,22 +92,20 @@ export async function writeInstanceRows<B extends InstanceBatch>(
   let written = 0;
   let failed = false;
   for await (const batch of batches) {
-    if (failed || batch.scores.length === 0) continue;
-    for (const id of batch.taskIds) if (!valid.has(id)) throw new Error(`task ${id} is not a task of system ${systemId}'s benchmark`);
+    if (failed || batch.rows === 0) continue;
+    for (const id of batch.distinctTaskIds) if (!valid.has(id)) throw new Error(`task ${id} is not a task of system ${systemId}'s benchmark`);
     const dup = await insertBatch(db, systemId, batch);
     if (dup) {
       failed = true;
       onDuplicates(batch, dup);
-    } else written += batch.scores.length;
+    } else written += batch.rows;
   }
   return written;
 }
 
-/** One batch with ONE statement in a savepoint; the duplicate rows' indexes on a primary-key violation. */
-async function insertBatch(db: Db, systemId: number, batch: InstanceBatch): Promise<number[] | undefined> {
-  const taskIds = pgArrayLiteral(batch.taskIds);
-  const instances = pgTextArrayLiteral(batch.instances);
-  const scores = pgArrayLiteral(batch.scores);
+/** One batch with ONE statement in a savepoint; the duplicate rows on a primary-key violation. */
+async function insertBatch(db: Db, systemId: number, batch: PackedInstanceBatch): Promise<DuplicateRow[] | undefined> {
+  const { taskIds, instances, scores } = batch;
   try {
     await db.transaction(async (sp) => {
       await sp.execute(sql`
@@ -91,15 +116,15 @@ async function insertBatch(db: Db, systemId: number, batch: InstanceBatch): Prom
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     // The savepoint is rolled back: the stored rows are exactly the earlier batches.
-    const dup = await query<{ ord: number }>(
+    const dup = await query<{ ord: number; instance: string }>(
       db,
       sql`
-        select u.ord from unnest(${taskIds}::int[], ${instances}::text[]) with ordinality as u(task_id, instance, ord)
+        select u.ord, u.instance from unnest(${taskIds}::int[], ${instances}::text[]) with ordinality as u(task_id, instance, ord)
         where exists (select 1 from instance_scores s
                       where s.system_id = ${systemId} and s.task_id = u.task_id and s.instance = u.instance)
         order by u.ord limit 100`,
     );
-    return dup.map((r) => Number(r.ord) - 1);
+    return dup.map((r) => ({ index: Number(r.ord) - 1, instance: r.instance }));
   }
 }
 

@@ -16,6 +16,7 @@ import {
   query,
   transaction,
   writeInstanceRows,
+  packInstanceBatch,
   beginInstanceUpload,
 } from "../../db/index.ts";
 import { sql } from "drizzle-orm";
@@ -150,7 +151,7 @@ describe.each(backends())("repositories on %s", (kind) => {
     const other = await insertBenchmark(db(), { slug: "other", name: "Other", tasks: [{ slug: "x", name: "X" }] });
     const [cola, sst2] = b.tasks;
     async function* batches(...list: { taskIds: number[]; instances: string[]; scores: number[] }[]) {
-      yield* list;
+      yield* list.map(packInstanceBatch);
     }
     const store = (system: string, taskIds: number[]) =>
       transaction(db(), async (tx) => {

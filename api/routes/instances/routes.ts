@@ -15,12 +15,15 @@ export const upload = createRoute({
   tags: ["submissions"],
   summary: "Upload a system's instance-level scores (streamed CSV or NDJSON; replaces them all; all or nothing)",
   description: [
-    "Benchmark token (own benchmark) or admin. The body is parsed as it streams and written in batches inside one",
-    "transaction: any bad row (unknown task, non-finite score, empty or >200-character instance id, wrong column",
+    "Benchmark token (own benchmark) or admin. The body is parsed and validated as it streams (parked in memory,",
+    "then a temporary file; no database transaction while the client sends) and written in batches inside one",
+    "transaction once complete: any bad row (unknown task, non-finite score, empty or >200-character instance id, wrong column",
     "count, duplicate (task, instance), malformed JSON line) is a 400 whose `details` name the lines (at most 20)",
     "and nothing is stored. The upload REPLACES all of the system's instance-level scores (the system is created if",
-    "new) and bumps the benchmark's revision. Checks: 401 token, 415 content type, 413 size",
-    "(PODIUM_UPLOAD_LIMIT_BYTES), 404 benchmark, 403 foreign token, 400 rows.",
+    "new) and bumps the benchmark's revision. `Content-Encoding: gzip` (x-gzip, deflate, br) is decoded while",
+    "streaming. Checks: 401 token, 415 content type or encoding, 413 size (PODIUM_UPLOAD_LIMIT_BYTES, sent and",
+    "decoded bytes), 404 benchmark, 403 foreign token, 400 rows or corrupt compressed data, 408 no data for",
+    "PODIUM_UPLOAD_IDLE_TIMEOUT_MS, 409 the benchmark's tasks changed meanwhile.",
   ].join(" "),
   security: bearerSecurity,
   middleware: [authenticate] as const,
@@ -37,6 +40,6 @@ export const upload = createRoute({
   },
   responses: {
     201: jsonResponse(UploadResult, "Stored"),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415),
   },
 });
