@@ -200,9 +200,10 @@ function printDryRun(a: ImportArgs, p: Plan): void {
   if (a.create) {
     out.push(`benchmark ${a.benchmark}: created if it does not exist, as "${a.name ?? a.benchmark}"${a.description ? ` (description: ${JSON.stringify(a.description)})` : ""}`);
     out.push(`tasks (${p.tasks.length}):`);
-    const width = Math.max(...p.tasks.map((t) => t.slug.length));
+    const slugWidth = Math.max(...p.tasks.map((t) => t.slug.length));
+    const weightWidth = Math.max(...p.tasks.map((t) => String(t.weight).length));
     for (const t of p.tasks)
-      out.push(`  ${t.slug.padEnd(width)}  ${t.higherIsBetter ? "higher is better" : "lower is better "}  weight ${t.weight}  ${JSON.stringify(t.header)}`);
+      out.push(`  ${t.slug.padEnd(slugWidth)}  ${t.higherIsBetter ? "higher is better" : "lower is better "}  weight ${String(t.weight).padEnd(weightWidth)}  ${JSON.stringify(t.header)}`);
   } else {
     out.push(`benchmark ${a.benchmark}: must exist; the CSV's ${p.tasks.length} task columns are matched to its tasks by slug or name`);
   }
