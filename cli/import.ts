@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec } from "./args.ts";
 import { CsvError, parseWideCsv, slugify, slugifyAll, type WideTable } from "./csv.ts";
-import { batchBySize, describeFailure, HttpClient, ServerError } from "./http.ts";
+import { batchBySize, describeFailure, HttpClient, ServerError, type HttpReply } from "./http.ts";
 
 const DEFAULT_URL = "http://localhost:3000";
 const DEFAULT_BATCH_BYTES = 1024 * 1024;
@@ -240,18 +240,14 @@ function mapTasks(headers: string[], tasks: ApiTask[]): { map: Map<string, strin
 
 /** Read the benchmark; create it first with --create when it does not exist. */
 async function ensureBenchmark(a: ImportArgs, p: Plan, http: HttpClient): Promise<{ benchmark: ApiBenchmark; created: boolean }> {
-  const path = `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`;
-  const read = async () => {
-    const r = await http.request<ApiBenchmark>("GET", path);
-    if (r.status !== 200) throw new ServerError(describeFailure(`reading benchmark ${a.benchmark}`, r.status, r.body));
-    return r.body;
-  };
-  const exists = await http.request<ApiBenchmark>("GET", path);
-  if (!(exists.status === 404 && a.create)) {
-    if (exists.status !== 200) throw new ServerError(describeFailure(`reading benchmark ${a.benchmark}`, exists.status, exists.body));
+  const read = () => http.request<ApiBenchmark>("GET", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`);
+  const refused = (r: HttpReply<unknown>) => new ServerError(describeFailure(`reading benchmark ${a.benchmark}`, r.status, r.body));
+  const existing = await read();
+  if (existing.status === 200) {
     if (a.create) process.stderr.write(`benchmark ${a.benchmark} already exists; adding submissions to it (its tasks, directions and weights are kept)\n`);
-    return { benchmark: exists.body, created: false };
+    return { benchmark: existing.body, created: false };
   }
+  if (existing.status !== 404 || !a.create) throw refused(existing);
   const body = {
     slug: a.benchmark,
     name: a.name ?? a.benchmark,
@@ -259,13 +255,12 @@ async function ensureBenchmark(a: ImportArgs, p: Plan, http: HttpClient): Promis
     tasks: p.tasks.map((t) => ({ slug: t.slug, name: t.header, higherIsBetter: t.higherIsBetter, weight: t.weight })),
   };
   const created = await http.request("POST", "/api/v1/benchmarks", JSON.stringify(body));
-  if (created.status === 409) {
-    process.stderr.write(`benchmark ${a.benchmark} already exists; adding submissions to it\n`);
-    return { benchmark: await read(), created: false };
-  }
-  if (created.status !== 201) throw new ServerError(describeFailure(`creating benchmark ${a.benchmark}`, created.status, created.body));
-  process.stderr.write(`created benchmark ${a.benchmark} with ${body.tasks.length} tasks\n`);
-  return { benchmark: await read(), created: true };
+  // 409: created by someone else since we looked; use it as it is.
+  if (created.status !== 201 && created.status !== 409) throw new ServerError(describeFailure(`creating benchmark ${a.benchmark}`, created.status, created.body));
+  process.stderr.write(created.status === 201 ? `created benchmark ${a.benchmark} with ${body.tasks.length} tasks\n` : `benchmark ${a.benchmark} already exists; adding submissions to it\n`);
+  const now = await read();
+  if (now.status !== 200) throw refused(now);
+  return { benchmark: now.body, created: created.status === 201 };
 }
 
 interface StoredSystem {
