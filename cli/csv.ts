@@ -100,33 +100,76 @@ export function parseWideCsv(text: string): WideTable {
 }
 
 const SLUG_MAX = 64;
+const HASH_LENGTH = 6;
+
+/** Latin letters NFKD does not decompose, and Greek and Cyrillic, spelled in ASCII. */
+const TRANSLITERATION: Record<string, string> = {
+  ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ð: "d", þ: "th", ł: "l", ı: "i", ŋ: "ng", ħ: "h", ĸ: "k", ſ: "s",
+  α: "a", β: "b", γ: "g", δ: "d", ε: "e", ζ: "z", η: "e", θ: "th", ι: "i", κ: "k", λ: "l", μ: "m", ν: "n", ξ: "x",
+  ο: "o", π: "p", ρ: "r", σ: "s", ς: "s", τ: "t", υ: "y", φ: "f", χ: "ch", ψ: "ps", ω: "o",
+  а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "e", ж: "zh", з: "z", и: "i", й: "i", к: "k", л: "l", м: "m",
+  н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f", х: "kh", ц: "ts", ч: "ch", ш: "sh", щ: "shch",
+  ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya", і: "i", ї: "yi", є: "ye", ґ: "g", ў: "u", ј: "j", љ: "lj", њ: "nj", ћ: "c", џ: "dz",
+};
+
+/** Short stable hex hash of a name (FNV-1a, 32 bits, over its NFC code points): the same on every machine. */
+function nameHash(name: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of name.normalize("NFC")) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0").slice(0, HASH_LENGTH);
+}
 
 /**
- * A slug matching ^[a-z0-9][a-z0-9._-]{0,63}$ (accents folded, lowercased, "&" -> "and", other
- * runs -> "-"). With `taken`, a slug already in the set gets "-2", "-3", ... and is added to it.
+ * The slug a name asks for, matching ^[a-z0-9][a-z0-9._-]{0,63}$: accents folded, Greek and
+ * Cyrillic transliterated, lowercased, "&" -> "and", other runs -> "-". When letters or digits
+ * cannot be spelled in ASCII (Chinese, Arabic, ...), a short hash of the whole name is appended
+ * ("bert-中文" -> "bert-1a2b3c"; nothing left: "sys-1a2b3c"), so different names stay apart and a
+ * name's slug never depends on the other rows.
  */
-export function slugify(name: string, taken?: Set<string>): string {
-  let base = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/&/g, "-and-")
-    .replace(/[^a-z0-9._-]+/g, "-")
-    .replace(/^[._-]+/, "");
-  base = trimSlug(base.replace(/-{2,}/g, "-"), SLUG_MAX) || "x";
-  if (!taken) return base;
-  let slug = base;
-  for (let i = 2; taken.has(slug); i++) slug = trimSlug(base, SLUG_MAX - `-${i}`.length) + `-${i}`;
-  taken.add(slug);
-  return slug;
+export function slugify(name: string): string {
+  const folded = [...name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()].map((c) => TRANSLITERATION[c] ?? c).join("");
+  const lost = /[\p{L}\p{N}]/u.test(folded.replace(/[a-z0-9]/g, ""));
+  const base = trimSlug(
+    folded
+      .replace(/&/g, "-and-")
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/-{2,}/g, "-")
+      .replace(/^[._-]+/, ""),
+    lost ? SLUG_MAX - HASH_LENGTH - 1 : SLUG_MAX,
+  );
+  if (!lost && base) return base;
+  return `${base || "sys"}-${nameHash(name)}`;
 }
 
 function trimSlug(s: string, max: number): string {
   return s.slice(0, max).replace(/[._-]+$/, "");
 }
 
-/** Unique slugs for a list of names, in order. */
+/**
+ * Distinct slugs for a list of names, independent of their order: names asking for the same slug
+ * are sorted (code point order) and get "", "-2", "-3", ... in that order; the same name twice
+ * keeps the order of its rows.
+ */
 export function slugifyAll(names: string[]): string[] {
-  const taken = new Set<string>();
-  return names.map((name) => slugify(name, taken));
+  const wanted = names.map(slugify);
+  const groups = new Map<string, number[]>();
+  wanted.forEach((slug, i) => groups.set(slug, [...(groups.get(slug) ?? []), i]));
+  const taken = new Set(groups.keys());
+  const out = [...wanted];
+  for (const [slug, rows] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (rows.length === 1) continue;
+    const sorted = [...rows].sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : a - b));
+    sorted.slice(1).forEach((row) => {
+      let n = 2;
+      let candidate: string;
+      do candidate = `${trimSlug(slug, SLUG_MAX - `-${n}`.length)}-${n++}`;
+      while (taken.has(candidate));
+      taken.add(candidate);
+      out[row] = candidate;
+    });
+  }
+  return out;
 }

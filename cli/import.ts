@@ -1,108 +1,236 @@
 /**
  * `podium import FILE.csv --benchmark SLUG ...`: load a wide CSV (`system,<task>,...`) into a
- * running Podium server over its REST API: optionally create the benchmark (tasks from the
- * header), then post every system as ONE bulk submission (all or nothing).
+ * running Podium server over its REST API. Everything local (flags, the whole CSV, names, sizes)
+ * is checked before the first request; then the benchmark is read (and created with --create),
+ * the systems whose newest submission already has these scores are skipped, and the rest are
+ * posted in bulk submissions that each stay under the server's body limit.
  */
 import { readFileSync } from "node:fs";
-import { commaList, parseFlags, UsageError } from "./args.ts";
+import { integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec } from "./args.ts";
 import { CsvError, parseWideCsv, slugify, slugifyAll, type WideTable } from "./csv.ts";
+import { batchBySize, describeFailure, HttpClient, ServerError, type HttpReply } from "./http.ts";
 
-const USAGE = `usage: podium import FILE.csv --benchmark SLUG [--create] [--name NAME] [--lower-is-better t1,t2]
-                    [--url URL] [--token TOKEN]
-  --benchmark SLUG         benchmark to load into
-  --create                 create the benchmark first (tasks from the CSV header; needs an admin
-                           token); an existing benchmark is kept
-  --name NAME              benchmark name with --create (default: SLUG)
-  --lower-is-better t1,t2  with --create: tasks where lower scores are better (header names or slugs)
-  --url URL                server (default: $PODIUM_URL or http://localhost:3000)
-  --token TOKEN            admin or benchmark token (default: $PODIUM_TOKEN)
-System slugs are derived from the names in the first column; the names are kept.
-`;
-
+const DEFAULT_URL = "http://localhost:3000";
+const DEFAULT_BATCH_BYTES = 1024 * 1024;
+const DEFAULT_RETRIES = 5;
+/** The server's limits (api/schemas.ts, api/routes/benchmarks/routes.ts, api/routes/submissions/routes.ts). */
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const MAX_SUBMISSIONS = 10_000;
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 5000;
+const MAX_TASKS = 1000;
+const MAX_BATCH_SUBMISSIONS = 10_000;
+
+export const IMPORT_COMMAND: CommandSpec = {
+  name: "import",
+  synopsis: "FILE.csv --benchmark SLUG [flags]",
+  summary: `Load a wide CSV (system,<task>,...; an empty cell is a missing score) into a running Podium
+server. The flags and the whole CSV are checked before anything is sent.`,
+  flags: {
+    benchmark: { type: "string", value: "SLUG", help: "benchmark to load into (required)" },
+    create: { type: "boolean", help: "create the benchmark when it does not exist (tasks from the CSV header; needs an admin token); an existing one is kept as it is" },
+    name: { type: "string", value: "NAME", help: "with --create: the benchmark's name", default: "SLUG" },
+    description: { type: "string", value: "TEXT", help: "with --create: the benchmark's description", default: "none" },
+    "lower-is-better": { type: "string", value: "t1,t2", help: "with --create: tasks (header names or slugs) where a lower score is better", default: "none" },
+    weights: { type: "string", value: "t=2,u=0.5", help: "with --create: task weights (header names or slugs), each > 0", default: "1 for every task" },
+    "dry-run": { type: "boolean", help: "check everything and print what would be done (benchmark, tasks, systems, batches); contacts no server" },
+    "batch-bytes": { type: "string", value: "N", help: "largest JSON body of one request; keep it at or under the server's PODIUM_BODY_LIMIT_BYTES", default: String(DEFAULT_BATCH_BYTES) },
+    retries: { type: "string", value: "N", help: "retries of a request answered 429 or 503, waiting as its Retry-After says", default: String(DEFAULT_RETRIES) },
+    url: { type: "string", value: "URL", help: "the server", default: `$PODIUM_URL or ${DEFAULT_URL}` },
+    token: { type: "string", value: "TOKEN", help: "admin token, or the benchmark's token without --create", default: "$PODIUM_TOKEN" },
+  },
+  notes: `System slugs come from the names in the first column (kept as names): "Alpha & Co" -> alpha-and-co,
+accents folded, Greek and Cyrillic transliterated; names with other scripts get a short hash of the
+name ("百度文心" -> sys-da9fc4). Slugs never depend on the row order. Systems without a score are skipped.
+
+Re-importing is safe: systems whose newest submission already has exactly these scores (and name)
+are skipped and counted as unchanged.
+
+Not all or nothing: the systems are sent in batches (each batch is stored whole or not at all).
+If a batch fails, the earlier batches stay stored; the error says which systems were imported, and
+running the same command again sends only what is missing.
+
+Exit codes: 0 done, 2 bad flags or CSV (nothing sent), 1 the server refused or could not be reached.`,
+};
 
 interface ImportArgs {
   file: string;
   benchmark: string;
   create: boolean;
   name?: string;
+  description?: string;
   lower: string[];
+  weights: Map<string, number>;
+  dryRun: boolean;
+  batchBytes: number;
+  retries: number;
   url: string;
   token: string;
 }
 
-function parseArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "help" {
-  const p = parseFlags(args, { values: ["--benchmark", "--name", "--lower-is-better", "--url", "--token"], switches: ["--create"] });
-  if (p.help) return "help";
-  const one = (flag: string): string | undefined => {
-    const v = p.values.get(flag);
-    if (v && v.length > 1) throw new UsageError(`${flag} given more than once`);
-    return v?.[0];
-  };
-  if (p.positional.length !== 1) throw new UsageError(p.positional.length ? "give exactly one CSV file" : "missing FILE.csv");
-  const benchmark = one("--benchmark");
+function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "help" {
+  const p = parseCommand(IMPORT_COMMAND, args);
+  if (p === "help") return "help";
+  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one CSV file" : "missing FILE.csv");
+  const benchmark = singleValue(p, "benchmark");
   if (!benchmark) throw new UsageError("--benchmark SLUG is required");
   if (!SLUG.test(benchmark)) throw new UsageError(`--benchmark "${benchmark}" is not a slug (^[a-z0-9][a-z0-9._-]{0,63}$)`);
-  const create = p.switches.has("--create");
-  const name = one("--name");
-  const lower = (p.values.get("--lower-is-better") ?? []).flatMap(commaList);
-  if (!create && (name !== undefined || lower.length)) throw new UsageError("--name and --lower-is-better only apply with --create");
-  const url = (one("--url") ?? env.PODIUM_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  const create = switchValue(p, "create");
+  const name = singleValue(p, "name");
+  const description = singleValue(p, "description");
+  const lower = listValue(p, "lower-is-better");
+  const weights = weightsValue(p, "weights");
+  if (!create && (name !== undefined || description !== undefined || lower.length || weights.size))
+    throw new UsageError("--name, --description, --lower-is-better and --weights only apply with --create");
+  if (name !== undefined && (name.length < 1 || name.length > MAX_NAME)) throw new UsageError(`--name must be 1..${MAX_NAME} characters`);
+  if (description !== undefined && description.length > MAX_DESCRIPTION) throw new UsageError(`--description must be at most ${MAX_DESCRIPTION} characters`);
+  const url = (singleValue(p, "url") ?? env.PODIUM_URL ?? DEFAULT_URL).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`--url must be an http(s) URL (got "${url}")`);
-  const token = one("--token") ?? env.PODIUM_TOKEN;
-  if (!token) throw new UsageError("a token is required: --token TOKEN or PODIUM_TOKEN");
-  return { file: p.positional[0], benchmark, create, name, lower, url, token };
+  const dryRun = switchValue(p, "dry-run");
+  const token = singleValue(p, "token") ?? env.PODIUM_TOKEN ?? "";
+  if (!token && !dryRun) throw new UsageError("a token is required: --token TOKEN or PODIUM_TOKEN");
+  return {
+    file: p.positionals[0],
+    benchmark,
+    create,
+    name,
+    description,
+    lower,
+    weights,
+    dryRun,
+    batchBytes: integerValue(p, "batch-bytes", 1) ?? DEFAULT_BATCH_BYTES,
+    retries: integerValue(p, "retries", 0) ?? DEFAULT_RETRIES,
+    url,
+    token,
+  };
 }
 
-/** A failed request, with the server's error envelope message when it sent one. */
-class ServerError extends Error {}
+/** The CSV or the flags cannot be imported as they are (exit 2, nothing sent). */
+class InputError extends Error {}
+
+interface TaskPlan {
+  header: string;
+  slug: string;
+  higherIsBetter: boolean;
+  weight: number;
+}
+
+interface SystemRow {
+  /** 1-based line of the CSV (the header is line 1). */
+  line: number;
+  slug: string;
+  name: string;
+  /** Scores by CSV header; missing cells left out. */
+  scores: Map<string, number>;
+}
+
+interface Plan {
+  /** The tasks --create would create (header order). */
+  tasks: TaskPlan[];
+  systems: SystemRow[];
+  /** Names of systems without any score (skipped). */
+  empty: string[];
+}
+
+/** Check the table against the flags and the server's limits; everything the import needs, or InputError. */
+function plan(a: ImportArgs, wide: WideTable): Plan {
+  const slugs = slugifyAll(wide.tasks);
+  const known = (t: string) => wide.tasks.includes(t) || slugs.includes(t);
+  const unknown = [...a.lower, ...a.weights.keys()].filter((t) => !known(t));
+  if (unknown.length) throw new InputError(`unknown task(s) ${[...new Set(unknown)].join(", ")}; the CSV has: ${wide.tasks.join(", ")}`);
+  const named = (set: Iterable<string>, header: string, slug: string) => [...set].some((t) => t === header || t === slug);
+  const tasks = wide.tasks.map((header, i) => ({
+    header,
+    slug: slugs[i],
+    higherIsBetter: !named(a.lower, header, slugs[i]),
+    weight: a.weights.get(header) ?? a.weights.get(slugs[i]) ?? 1,
+  }));
+  const problems: string[] = [];
+  if (a.create) {
+    if (tasks.length > MAX_TASKS) problems.push(`${tasks.length} tasks; a benchmark has at most ${MAX_TASKS}`);
+    for (const t of tasks) if (t.header.length > MAX_NAME) problems.push(`line 1: task name "${t.header.slice(0, 40)}..." is longer than ${MAX_NAME} characters`);
+  }
+  const systemSlugs = slugifyAll(wide.systems.map((s) => s.name));
+  const systems: SystemRow[] = [];
+  const empty: string[] = [];
+  wide.systems.forEach((s, i) => {
+    const line = i + 2;
+    if (s.name.length > MAX_NAME) problems.push(`line ${line}: system name "${s.name.slice(0, 40)}..." is longer than ${MAX_NAME} characters`);
+    const scores = new Map(Object.entries(s.scores).filter((e): e is [string, number] => e[1] !== null));
+    if (scores.size) systems.push({ line, slug: systemSlugs[i], name: s.name, scores });
+    else empty.push(s.name);
+  });
+  if (problems.length) throw new InputError(problems.slice(0, 10).join("\n") + (problems.length > 10 ? `\n... and ${problems.length - 10} more` : ""));
+  if (!systems.length) throw new InputError("nothing to import: no system has a score");
+  return { tasks, systems, empty };
+}
+
+interface Submission {
+  row: SystemRow;
+  scores: Record<string, number>;
+  json: string;
+}
+
+/** The JSON of each submission, with scores under the benchmark's task slugs. */
+function submissionsFor(systems: SystemRow[], taskSlugByHeader: Map<string, string>): Submission[] {
+  return systems.map((row) => {
+    const scores = Object.fromEntries([...row.scores].map(([header, v]) => [taskSlugByHeader.get(header)!, v]));
+    return { row, scores, json: JSON.stringify({ system: { slug: row.slug, name: row.name }, scores }) };
+  });
+}
+
+const BULK_PREFIX = '{"submissions":[';
+const BULK_SUFFIX = "]}";
+const bulkBody = (batch: Submission[]) => BULK_PREFIX + batch.map((s) => s.json).join(",") + BULK_SUFFIX;
+
+function batches(submissions: Submission[], batchBytes: number): Submission[][] {
+  const tooBig = submissions.find((s) => Buffer.byteLength(bulkBody([s])) > batchBytes);
+  if (tooBig) throw new InputError(`line ${tooBig.row.line}: the submission of "${tooBig.row.name}" alone is ${Buffer.byteLength(bulkBody([tooBig]))} bytes, more than --batch-bytes ${batchBytes}`);
+  return batchBySize(submissions, (s) => Buffer.byteLength(s.json), {
+    maxBytes: batchBytes,
+    fixedBytes: BULK_PREFIX.length + BULK_SUFFIX.length,
+    separatorBytes: 1,
+    maxItems: MAX_BATCH_SUBMISSIONS,
+  });
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function printDryRun(a: ImportArgs, p: Plan): void {
+  const out: string[] = [`dry run: nothing is sent to ${a.url}`];
+  if (a.create) {
+    out.push(`benchmark ${a.benchmark}: created if it does not exist, as "${a.name ?? a.benchmark}"${a.description ? ` (description: ${JSON.stringify(a.description)})` : ""}`);
+    out.push(`tasks (${p.tasks.length}):`);
+    const slugWidth = Math.max(...p.tasks.map((t) => t.slug.length));
+    const weightWidth = Math.max(...p.tasks.map((t) => String(t.weight).length));
+    for (const t of p.tasks)
+      out.push(`  ${t.slug.padEnd(slugWidth)}  ${t.higherIsBetter ? "higher is better" : "lower is better "}  weight ${String(t.weight).padEnd(weightWidth)}  ${JSON.stringify(t.header)}`);
+  } else {
+    out.push(`benchmark ${a.benchmark}: must exist; the CSV's ${p.tasks.length} task columns are matched to its tasks by slug or name`);
+  }
+  const groups = batches(submissionsFor(p.systems, new Map(p.tasks.map((t) => [t.header, t.slug]))), a.batchBytes);
+  out.push(`systems: ${p.systems.length}${p.empty.length ? ` (and ${p.empty.length} without any score, skipped)` : ""}`);
+  out.push(`batches: ${groups.length} of at most ${a.batchBytes} bytes: ${groups.map((g) => `${g.length} systems (${kib(Buffer.byteLength(bulkBody(g)))})`).join(", ")}`);
+  out.push("systems whose newest submission already has these scores are skipped when importing (not checked in a dry run)");
+  process.stdout.write(out.join("\n") + "\n");
+}
 
 interface ApiTask {
   slug: string;
   name: string;
+  higherIsBetter: boolean;
+  weight: number;
 }
 
-function client(base: string, token: string) {
-  return async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    let res: Response;
-    try {
-      res = await fetch(base + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ServerError(`cannot reach ${base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed as T };
-  };
-}
-
-/** `409 conflict: benchmark slug "glue" is taken` plus up to 5 field details. */
-function describeFailure(what: string, status: number, body: unknown): string {
-  const err = (body as { error?: { code?: string; message?: string; details?: { field?: string; message?: string }[] } } | undefined)?.error;
-  if (!err) return `${what} failed: HTTP ${status}`;
-  const lines = [`${what} failed: ${status} ${err.code ?? "error"}: ${err.message ?? ""}`];
-  const details = Array.isArray(err.details) ? err.details : [];
-  for (const d of details.slice(0, 5)) lines.push(`  ${d.field ?? "?"}: ${d.message ?? ""}`);
-  if (details.length > 5) lines.push(`  ... and ${details.length - 5} more`);
-  return lines.join("\n");
+interface ApiBenchmark {
+  revision: number;
+  tasks: ApiTask[];
 }
 
 /** CSV header -> task slug of the benchmark (exact slug, slug of the header, or task name). */
-function mapTasks(header: string[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
+function mapTasks(headers: string[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
   const map = new Map<string, string>();
   const unknown: string[] = [];
-  for (const h of header) {
+  for (const h of headers) {
     const task = tasks.find((t) => t.slug === h) ?? tasks.find((t) => t.slug === slugify(h)) ?? tasks.find((t) => t.name === h);
     if (task) map.set(h, task.slug);
     else unknown.push(h);
@@ -110,16 +238,94 @@ function mapTasks(header: string[], tasks: ApiTask[]): { map: Map<string, string
   return { map, unknown };
 }
 
-function newBenchmarkBody(a: ImportArgs, wide: WideTable) {
-  const slugs = slugifyAll(wide.tasks);
-  const isLower = (header: string, slug: string) => a.lower.includes(header) || a.lower.includes(slug);
-  const unknown = a.lower.filter((l) => !wide.tasks.includes(l) && !slugs.includes(l));
-  if (unknown.length) throw new UsageError(`--lower-is-better: unknown task(s) ${unknown.join(", ")}; the CSV has: ${wide.tasks.join(", ")}`);
-  return {
+/** Read the benchmark; create it first with --create when it does not exist. */
+async function ensureBenchmark(a: ImportArgs, p: Plan, http: HttpClient): Promise<{ benchmark: ApiBenchmark; created: boolean }> {
+  const read = () => http.request<ApiBenchmark>("GET", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`);
+  const refused = (r: HttpReply<unknown>) => new ServerError(describeFailure(`reading benchmark ${a.benchmark}`, r.status, r.body));
+  const existing = await read();
+  if (existing.status === 200) {
+    if (a.create) process.stderr.write(`benchmark ${a.benchmark} already exists; adding submissions to it (its tasks, directions and weights are kept)\n`);
+    return { benchmark: existing.body, created: false };
+  }
+  if (existing.status !== 404 || !a.create) throw refused(existing);
+  const body = {
     slug: a.benchmark,
     name: a.name ?? a.benchmark,
-    tasks: wide.tasks.map((header, i) => ({ slug: slugs[i], name: header, higherIsBetter: !isLower(header, slugs[i]) })),
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    tasks: p.tasks.map((t) => ({ slug: t.slug, name: t.header, higherIsBetter: t.higherIsBetter, weight: t.weight })),
   };
+  const created = await http.request("POST", "/api/v1/benchmarks", JSON.stringify(body));
+  // 409: created by someone else since we looked; use it as it is.
+  if (created.status !== 201 && created.status !== 409) throw new ServerError(describeFailure(`creating benchmark ${a.benchmark}`, created.status, created.body));
+  process.stderr.write(created.status === 201 ? `created benchmark ${a.benchmark} with ${body.tasks.length} tasks\n` : `benchmark ${a.benchmark} already exists; adding submissions to it\n`);
+  const now = await read();
+  if (now.status !== 200) throw refused(now);
+  return { benchmark: now.body, created: created.status === 201 };
+}
+
+interface StoredSystem {
+  slug: string;
+  name: string;
+  scores: Record<string, number>;
+}
+
+/** The newest scores of every system of the benchmark, from its leaderboard (the cheapest method). */
+async function storedSystems(a: ImportArgs, http: HttpClient): Promise<Map<string, StoredSystem>> {
+  const r = await http.request<{ systems: StoredSystem[] }>("GET", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}/leaderboard?methods=mean`);
+  if (r.status !== 200) throw new ServerError(describeFailure(`reading the current scores of ${a.benchmark}`, r.status, r.body));
+  return new Map(r.body.systems.map((s) => [s.slug, s]));
+}
+
+/** The system's newest stored submission has exactly these scores, under the same name. */
+function unchanged(sub: Submission, stored: StoredSystem | undefined): boolean {
+  if (!stored || stored.name !== sub.row.name) return false;
+  const keys = Object.keys(sub.scores);
+  return keys.length === Object.keys(stored.scores).length && keys.every((k) => stored.scores[k] === sub.scores[k]);
+}
+
+/** "a, b, c ... and 12 more" */
+function someSlugs(rows: SystemRow[], max = 10): string {
+  const shown = rows.slice(0, max).map((r) => r.slug).join(", ");
+  return rows.length > max ? `${shown} ... and ${rows.length - max} more` : shown;
+}
+
+async function runImportPlan(a: ImportArgs, p: Plan): Promise<number> {
+  const http = new HttpClient(a.url, a.token, a.retries, (msg) => process.stderr.write(msg + "\n"));
+  const { benchmark, created } = await ensureBenchmark(a, p, http);
+  const { map, unknown } = mapTasks(p.tasks.map((t) => t.header), benchmark.tasks);
+  if (unknown.length)
+    throw new ServerError(`the CSV has task(s) ${unknown.join(", ")} that benchmark ${a.benchmark} does not (it has ${benchmark.tasks.map((t) => t.slug).join(", ")})`);
+
+  const all = submissionsFor(p.systems, map);
+  const stored = created ? new Map<string, StoredSystem>() : await storedSystems(a, http);
+  const todo = all.filter((s) => !unchanged(s, stored.get(s.row.slug)));
+  const same = all.length - todo.length;
+
+  let done = 0;
+  for (const [i, batch] of batches(todo, a.batchBytes).entries()) {
+    const r = await http.request("POST", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}/submissions`, bulkBody(batch));
+    if (r.status !== 201) {
+      const imported = todo.slice(0, done).map((s) => s.row);
+      const first = batch[0].row;
+      const lines = [describeFailure(`submitting batch ${i + 1} (${batch.length} systems from CSV line ${first.line})`, r.status, r.body)];
+      if (r.status === 413) lines.push(`the server's body limit is below --batch-bytes ${a.batchBytes}: run again with a smaller --batch-bytes`);
+      lines.push(
+        done
+          ? `imported before the failure (these stay stored): ${done} of ${todo.length} systems, every changed system before CSV line ${first.line}: ${someSlugs(imported)}`
+          : "nothing was imported",
+      );
+      lines.push(`not imported: ${todo.length - done} systems from CSV line ${first.line} (${first.slug}) on; running the same command again sends only these`);
+      throw new ServerError(lines.join("\n"));
+    }
+    done += batch.length;
+    process.stderr.write(`imported ${done}/${todo.length} systems\n`);
+  }
+
+  const after = await http.request<ApiBenchmark>("GET", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`);
+  const revision = after.status === 200 ? after.body.revision : "?";
+  process.stdout.write(`imported ${done} systems into ${a.benchmark} (revision ${revision})${same ? `; ${same} unchanged (already stored with these scores), skipped` : ""}\n`);
+  process.stdout.write(`leaderboard: ${a.url}/benchmarks/${encodeURIComponent(a.benchmark)}\n`);
+  return 0;
 }
 
 export async function runImport(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -128,11 +334,11 @@ export async function runImport(args: string[], env: NodeJS.ProcessEnv = process
     return code;
   };
   let a: ImportArgs;
-  let wide: WideTable;
+  let p: Plan;
   try {
-    const parsed = parseArgs(args, env);
+    const parsed = parseImportArgs(args, env);
     if (parsed === "help") {
-      process.stdout.write(USAGE);
+      process.stdout.write(renderHelp(IMPORT_COMMAND));
       return 0;
     }
     a = parsed;
@@ -142,57 +348,25 @@ export async function runImport(args: string[], env: NodeJS.ProcessEnv = process
     } catch (e) {
       return fail(`cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
     }
-    wide = parseWideCsv(text);
+    p = plan(a, parseWideCsv(text));
+    if (p.empty.length) process.stderr.write(`skipping ${p.empty.length} system(s) without any score: ${p.empty.join(", ")}\n`);
+    if (a.dryRun) {
+      printDryRun(a, p);
+      return 0;
+    }
+    // Batch sizes with the slugs --create would use: a submission too big for any batch is a CSV problem.
+    batches(submissionsFor(p.systems, new Map(p.tasks.map((t) => [t.header, t.slug]))), a.batchBytes);
   } catch (e) {
-    if (e instanceof UsageError) return fail(`${e.message}\n\n${USAGE}`, 2);
+    if (e instanceof UsageError) return fail(`${e.message} (see podium import --help)`, 2);
     if (e instanceof CsvError) return fail(`bad CSV: ${e.message}`, 2);
+    if (e instanceof InputError) return fail(e.message, 2);
     throw e;
   }
-
-  const call = client(a.url, a.token);
   try {
-    if (a.create) {
-      let body;
-      try {
-        body = newBenchmarkBody(a, wide);
-      } catch (e) {
-        if (e instanceof UsageError) return fail(e.message, 2);
-        throw e;
-      }
-      const created = await call("POST", "/api/v1/benchmarks", body);
-      if (created.status === 201) process.stderr.write(`created benchmark ${a.benchmark} with ${body.tasks.length} tasks\n`);
-      else if (created.status === 409) process.stderr.write(`benchmark ${a.benchmark} already exists; adding submissions to it\n`);
-      else return fail(describeFailure(`creating benchmark ${a.benchmark}`, created.status, created.body), 1);
-    }
-
-    const bench = `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`;
-    const info = await call<{ tasks: ApiTask[] }>("GET", bench);
-    if (info.status !== 200) return fail(describeFailure(`reading benchmark ${a.benchmark}`, info.status, info.body), 1);
-    const { map, unknown } = mapTasks(wide.tasks, info.body.tasks);
-    if (unknown.length) return fail(`the CSV has task(s) ${unknown.join(", ")} that benchmark ${a.benchmark} does not (it has ${info.body.tasks.map((t) => t.slug).join(", ")})`, 1);
-
-    const slugs = slugifyAll(wide.systems.map((s) => s.name));
-    const submissions: { system: { slug: string; name: string }; scores: Record<string, number> }[] = [];
-    const empty: string[] = [];
-    wide.systems.forEach((s, i) => {
-      const scores: Record<string, number> = {};
-      for (const [header, v] of Object.entries(s.scores)) if (v !== null) scores[map.get(header)!] = v;
-      if (Object.keys(scores).length) submissions.push({ system: { slug: slugs[i], name: s.name }, scores });
-      else empty.push(s.name);
-    });
-    if (empty.length) process.stderr.write(`skipping ${empty.length} system(s) without any score: ${empty.join(", ")}\n`);
-    if (!submissions.length) return fail("nothing to import: no system has a score", 1);
-    if (submissions.length > MAX_SUBMISSIONS) return fail(`${submissions.length} systems; one bulk submission takes at most ${MAX_SUBMISSIONS}`, 1);
-
-    const posted = await call<{ submissions: unknown[] }>("POST", `${bench}/submissions`, { submissions });
-    if (posted.status !== 201) return fail(describeFailure(`submitting ${submissions.length} systems`, posted.status, posted.body), 1);
-    const after = await call<{ revision: number }>("GET", bench);
-    const revision = after.status === 200 ? after.body.revision : "?";
-    process.stdout.write(`imported ${posted.body.submissions.length} systems into ${a.benchmark} (revision ${revision})\n`);
-    process.stdout.write(`leaderboard: ${a.url}/benchmarks/${encodeURIComponent(a.benchmark)}\n`);
-    return 0;
+    return await runImportPlan(a, p);
   } catch (e) {
     if (e instanceof ServerError) return fail(e.message, 1);
+    if (e instanceof InputError) return fail(e.message, 2);
     throw e;
   }
 }

@@ -1,14 +1,24 @@
 /** `podium rank FILE.csv ...`: rank a wide CSV by every method, side by side, with the ranking module (no server). */
 import { readFileSync } from "node:fs";
 import { isTaskMethod, rankTable, RankingInputError, TASK_METHODS, type RankResponse, type TaskMethod } from "../ranking/index.ts";
-import { commaList, parseFlags, UsageError } from "./args.ts";
+import { commaList, lastValue, listValue, parseCommand, renderHelp, UsageError, weightsValue, type CommandSpec } from "./args.ts";
 import { CsvError, parseWideCsv } from "./csv.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 
-const USAGE = `usage: podium rank FILE.csv [--methods m1,m2] [--lower-is-better t1,t2] [--weights t=2,u=0.5]
-                  [--format table|json|csv] [--kemeny-budget-ms N]
-methods: ${TASK_METHODS.join(", ")} (default: all)
-`;
+export const RANK_COMMAND: CommandSpec = {
+  name: "rank",
+  synopsis: "FILE.csv [flags]",
+  summary: "Rank the systems of a wide CSV (system,<task>,...; an empty cell is a missing score) by every\nmethod, side by side. Runs the ranking engine locally: no server, no database.",
+  flags: {
+    methods: { type: "string", value: "m1,m2", help: `methods to run, in this order: ${TASK_METHODS.join(", ")}`, default: "all" },
+    "lower-is-better": { type: "string", value: "t1,t2", help: "tasks (CSV header names) where a lower score is better", default: "none: every task is higher-is-better" },
+    weights: { type: "string", value: "t=2,u=0.5", help: "task weights, each > 0", default: "1 for every task" },
+    format: { type: "string", value: "table|json|csv", help: "output: a side-by-side table, the full JSON response, or one CSV row per system", default: "table" },
+    "kemeny-budget-ms": { type: "string", value: "N", help: "time budget of the exact Kemeny solver; past it the best order found is printed, marked not proven", default: "2000" },
+  },
+  notes: `List flags (--lower-is-better, --weights) may repeat and add up; for the others the last one counts.
+Exit codes: 0 done, 2 bad flags or CSV.`,
+};
 
 interface RankArgs {
   file: string;
@@ -19,39 +29,30 @@ interface RankArgs {
   budget?: number;
 }
 
-function parseArgs(args: string[]): RankArgs | "help" {
-  const p = parseFlags(args, { values: ["--methods", "--lower-is-better", "--weights", "--format", "--kemeny-budget-ms"] });
-  if (p.help) return "help";
-  /** A repeated flag: the last one counts (list flags add up instead). */
-  const last = (flag: string) => p.values.get(flag)?.at(-1);
-  const listed = (flag: string) => (p.values.get(flag) ?? []).flatMap(commaList);
-  const out: RankArgs = { file: "", lower: listed("--lower-is-better"), weights: new Map(), format: "table" };
-  const methods = last("--methods");
+function parseRankArgs(args: string[]): RankArgs | "help" {
+  const p = parseCommand(RANK_COMMAND, args);
+  if (p === "help") return "help";
+  const out: RankArgs = { file: "", lower: listValue(p, "lower-is-better"), weights: weightsValue(p, "weights"), format: "table" };
+  const methods = lastValue(p, "methods");
   if (methods !== undefined) {
     const ms = commaList(methods);
     const unknown = ms.filter((m) => !isTaskMethod(m));
     if (unknown.length || !ms.length) throw new UsageError(`unknown method(s) ${unknown.join(", ") || "(none given)"}; known: ${TASK_METHODS.join(", ")}`);
     out.methods = ms as TaskMethod[];
   }
-  for (const pair of listed("--weights")) {
-    const [t, w] = pair.split("=");
-    const x = Number(w);
-    if (!t || w === undefined || !Number.isFinite(x) || x <= 0) throw new UsageError(`bad weight "${pair}": expected task=number with number > 0`);
-    out.weights.set(t, x);
-  }
-  const format = last("--format");
+  const format = lastValue(p, "format");
   if (format !== undefined) {
     if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`--format must be table, json or csv (got "${format}")`);
     out.format = format;
   }
-  const budget = last("--kemeny-budget-ms");
+  const budget = lastValue(p, "kemeny-budget-ms");
   if (budget !== undefined) {
     const x = Number(budget);
     if (budget.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`--kemeny-budget-ms must be a number >= 0 (got "${budget}")`);
     out.budget = x;
   }
-  if (p.positional.length !== 1) throw new UsageError(p.positional.length ? "give exactly one CSV file" : "missing FILE.csv");
-  out.file = p.positional[0];
+  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one CSV file" : "missing FILE.csv");
+  out.file = p.positionals[0];
   return out;
 }
 
@@ -106,9 +107,9 @@ export async function runRank(args: string[]): Promise<number> {
     return 2;
   };
   try {
-    const parsed = parseArgs(args);
+    const parsed = parseRankArgs(args);
     if (parsed === "help") {
-      process.stdout.write(USAGE);
+      process.stdout.write(renderHelp(RANK_COMMAND));
       return 0;
     }
     let text: string;
@@ -131,7 +132,7 @@ export async function runRank(args: string[]): Promise<number> {
     process.stdout.write(render(response));
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) return fail(`${e.message}\n\n${USAGE}`);
+    if (e instanceof UsageError) return fail(`${e.message} (see podium rank --help)`);
     if (e instanceof CsvError) return fail(`bad CSV: ${e.message}`);
     if (e instanceof RankingInputError) return fail(`bad table: ${e.message}`);
     throw e;

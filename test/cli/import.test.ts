@@ -63,6 +63,9 @@ describe("podium import: flags", () => {
     const r = await podium(["import", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: podium import FILE\.csv --benchmark SLUG/);
+    for (const flag of ["--benchmark SLUG", "--create", "--dry-run", "--weights t=2,u=0.5", "--description TEXT", "--batch-bytes N", "--retries N", "--url URL", "--token TOKEN"])
+      expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain("(default: 1048576)");
   });
 
   it.each([
@@ -74,6 +77,9 @@ describe("podium import: flags", () => {
     [["import", "x.csv", "--benchmark", "b", "--token", "t", "--lower-is-better", "f1"], /only apply with --create/],
     [["import", "x.csv", "--benchmark", "b", "--token", "t", "--url", "ftp://x"], /--url must be an http\(s\) URL/],
     [["import", "x.csv", "--benchmark", "b", "--token"], /--token needs a value/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--create", "--weights", "a=0"], /bad weight "a=0"/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--batch-bytes", "lots"], /--batch-bytes must be a whole number/],
+    [["import", "x.csv", "--benchmark", "b", "--token", "t", "--create", "--dry-run=yes"], /--dry-run takes no value/],
   ])("exits 2 on bad flags: %j", async (args, message) => {
     const r = await podium(args);
     expect(r.code, r.stderr).toBe(2);
@@ -121,11 +127,12 @@ describe("podium import: against a server", () => {
     expect(systems.beta.scores).toEqual({ "acc-a": 0.7, "err-b": 10 });
   });
 
-  it("continues when the benchmark exists (409), with URL and token from the environment", async () => {
+  it("re-imports into the existing benchmark without a new submission for unchanged systems, with URL and token from the environment", async () => {
     const r = await podium(["import", csvFile("tiny.csv", TINY), "--benchmark", "tiny", "--create"], { PODIUM_URL: server.url + "/", PODIUM_TOKEN: server.adminToken });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("benchmark tiny already exists");
-    expect(r.stdout).toContain("imported 3 systems into tiny (revision 2)");
+    expect(r.stdout).toContain("imported 0 systems into tiny (revision 1); 3 unchanged");
+    expect((await get("/api/v1/benchmarks/tiny/systems/beta-2/submissions")).body.submissions).toHaveLength(1);
   });
 
   it("imports with a benchmark token into an existing benchmark, matching headers to task names", async () => {
@@ -133,18 +140,27 @@ describe("podium import: against a server", () => {
     const { token } = (await tok.json()) as { token: string };
     const r = await podium(["import", csvFile("more.csv", "system,F1,Acc-A\nGamma,0.5,0.6\n"), "--benchmark", "tiny", "--url", server.url, "--token", token]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("imported 1 systems into tiny (revision 3)");
+    expect(r.stdout).toContain("imported 1 systems into tiny (revision 2)");
     expect((await get("/api/v1/benchmarks/tiny/systems/gamma/submissions")).body.submissions[0].scores).toEqual({ f1: 0.5, "acc-a": 0.6 });
   });
 
-  it("reports the server's error message and stores nothing when the submission is rejected", async () => {
+  it("refuses a CSV the server would reject before sending anything (exit 2)", async () => {
     const longName = "x".repeat(201);
     const r = await podium(["import", csvFile("long.csv", `system,F1\nOk,1\n${longName},2\n`), "--benchmark", "tiny", "--url", server.url, "--token", server.adminToken]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/submitting 2 systems failed: 400 invalid_request/);
-    expect(r.stderr).toMatch(/submissions\[1\]\.system\.name/);
-    expect((await get("/api/v1/benchmarks/tiny")).body.revision).toBe(3);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 3: system name "x+\.\.\." is longer than 200 characters/);
+    expect((await get("/api/v1/benchmarks/tiny")).body.revision).toBe(2);
     expect((await get("/api/v1/benchmarks/tiny/systems/ok/submissions")).status).toBe(404);
+  });
+
+  it("reports the server's error message when it refuses a batch (exit 1): a --batch-bytes above the body limit", async () => {
+    const big = `system,F1\n${Array.from({ length: 12_000 }, (_, i) => `System number ${i} with a rather long name to fill the body,${i}`).join("\n")}\n`;
+    const refused = await podium(["import", csvFile("too-big.csv", big), "--benchmark", "tiny", "--batch-bytes", "2000000", "--url", server.url, "--token", server.adminToken]);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/submitting batch 1 \(10000 systems from CSV line 2\) failed: 413/);
+    expect(refused.stderr).toContain("nothing was imported");
+    expect(refused.stderr).toContain("run again with a smaller --batch-bytes");
+    expect((await get("/api/v1/benchmarks/tiny")).body.revision).toBe(2);
   });
 
   it("fails clearly on an unknown benchmark, a bad token, unknown tasks and an unreachable server", async () => {
@@ -152,9 +168,14 @@ describe("podium import: against a server", () => {
     const unknown = await podium(["import", file, "--benchmark", "nope", "--url", server.url, "--token", server.adminToken]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/reading benchmark nope failed: 404 not_found/);
-    const badToken = await podium(["import", file, "--benchmark", "tiny", "--create", "--url", server.url, "--token", "pod_wrong"]);
+    const badToken = await podium(["import", file, "--benchmark", "tiny-new", "--create", "--url", server.url, "--token", "pod_wrong"]);
     expect(badToken.code).toBe(1);
-    expect(badToken.stderr).toMatch(/creating benchmark tiny failed: 401 unauthorized/);
+    expect(badToken.stderr).toMatch(/creating benchmark tiny-new failed: 401 unauthorized/);
+    expect((await get("/api/v1/benchmarks/tiny-new")).status).toBe(404);
+    const badTokenSubmitting = await podium(["import", csvFile("epsilon.csv", "system,F1\nEpsilon,0.3\n"), "--benchmark", "tiny", "--url", server.url, "--token", "pod_wrong"]);
+    expect(badTokenSubmitting.code).toBe(1);
+    expect(badTokenSubmitting.stderr).toMatch(/submitting batch 1 \(1 systems from CSV line 2\) failed: 401 unauthorized/);
+    expect(badTokenSubmitting.stderr).toContain("nothing was imported");
     const tasks = await podium(["import", csvFile("other.csv", "system,bleu\nA,1\n"), "--benchmark", "tiny", "--url", server.url, "--token", server.adminToken]);
     expect(tasks.code).toBe(1);
     expect(tasks.stderr).toMatch(/the CSV has task\(s\) bleu that benchmark tiny does not/);

@@ -40,6 +40,7 @@ describe("slugify", () => {
     const slugs = slugifyAll(["BERT", "bert", "BERT (2)", "bert", "y".repeat(100), "y".repeat(100)]);
     expect(new Set(slugs).size).toBe(slugs.length);
     for (const s of slugs) expect(s).toMatch(SLUG);
-    expect(slugs.slice(0, 2)).toEqual(["bert", "bert-2"]);
+    // "BERT (2)" keeps the slug it asks for (bert-2); the second "bert" moves on to bert-3.
+    expect(slugs.slice(0, 4)).toEqual(["bert", "bert-3", "bert-2", "bert-4"]);
   });
 });
