@@ -1,5 +1,6 @@
 /** Configuration: the environment, parsed once with zod at start. */
 import { z } from "zod";
+import { isPublicBaseUrl } from "./public-url.ts";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
@@ -27,6 +28,14 @@ const ConfigSchema = z.object({
       .default(6000),
   ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
+  PODIUM_PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(isPublicBaseUrl, "must be an absolute http:// or https:// URL without credentials, query or fragment, e.g. https://podium.example.org")
+      .transform((s) => s.replace(/\/+$/, ""))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -43,6 +52,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
+  /** Base of every absolute URL the service prints (badge snippets), no trailing slash; unset: the request's own origin. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +76,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
+    publicUrl: e.PODIUM_PUBLIC_URL,
   };
 }
 

@@ -1,6 +1,7 @@
 /** Shared zod schemas (validate requests and generate /openapi.json). */
 import { z } from "@hono/zod-openapi";
 import { jsonIssues } from "./json-input.ts";
+import { isHttpUrl } from "./public-url.ts";
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -69,17 +70,6 @@ export const HttpUrl = z
   .max(2000, "must be at most 2000 characters")
   .refine(isHttpUrl, "must be an absolute http:// or https:// URL")
   .openapi({ format: "uri", example: "https://example.org/bert" });
-
-/** Exactly what it looks like: http(s)://host..., with nothing before the scheme and no whitespace or control characters. */
-export function isHttpUrl(s: string): boolean {
-  if (!/^https?:\/\/[^\s\x00-\x1f\x7f]+$/i.test(s)) return false;
-  try {
-    const url = new URL(s);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
