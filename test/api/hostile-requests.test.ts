@@ -42,7 +42,8 @@ const ROUTES = appRoutes();
 const routeName = (r: Route) => `${r.method} ${r.path}`;
 const isBadge = (r: Route) => /\/badge\.(svg|json)$/.test(r.path);
 const isPage = (r: Route) => r.path === "/" || r.path.startsWith("/benchmarks/") || r.path.startsWith("/docs");
-const isTokenRoute = (r: Route) => /\/tokens(\/:id)?$/.test(r.path) && r.method !== "GET";
+/** Any method (requests sometimes switch it) on these paths is a valid admin request: no admin token there. */
+const isTokenRoute = (r: Route) => /\/tokens(\/:id)?$/.test(r.path);
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values
