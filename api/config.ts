@@ -1,5 +1,6 @@
 /** Configuration: the environment, parsed once with zod at start. */
 import { z } from "zod";
+import { isPublicBaseUrl } from "./public-url.ts";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
@@ -47,6 +48,14 @@ const ConfigSchema = z.object({
       .default(10_000),
   ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
+  PODIUM_PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(isPublicBaseUrl, "must be an absolute http:// or https:// URL without credentials, query or fragment, e.g. https://podium.example.org")
+      .transform((s) => s.replace(/\/+$/, ""))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -73,6 +82,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
+  /** Base of every absolute URL the service prints (badge snippets), no trailing slash; unset: the request's own origin. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +111,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     expensiveReadsPerMinute: e.PODIUM_EXPENSIVE_READS_PER_MINUTE,
     shutdownGraceMs: e.PODIUM_SHUTDOWN_GRACE_MS,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
+    publicUrl: e.PODIUM_PUBLIC_URL,
   };
 }
 

@@ -1,5 +1,7 @@
 /** Shared zod schemas (validate requests and generate /openapi.json). */
 import { z } from "@hono/zod-openapi";
+import { jsonIssues } from "./json-input.ts";
+import { isHttpUrl } from "./public-url.ts";
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -47,10 +49,28 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 408 | 409 |
   return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: errorContent }]));
 }
 
-/** A JSON request body (required). */
+/**
+ * A JSON request body (required). The rules of every JSON body (api/json-input.ts: depth,
+ * `__proto__`, lone surrogates, NUL) are checked first, on the body as parsed, so they name the
+ * field even where the route's schema would drop or copy it.
+ */
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
-  return { required: true, description, content: { "application/json": { schema } } };
+  return { required: true, description, content: { "application/json": { schema: checkedJson(schema) } } };
 }
+
+function checkedJson<T extends z.ZodType>(schema: T) {
+  return z.preprocess((body, ctx) => {
+    for (const issue of jsonIssues(body)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: body });
+    return body;
+  }, schema);
+}
+
+/** An absolute http(s) URL (no `javascript:`, `data:`, relative or protocol-relative URLs). */
+export const HttpUrl = z
+  .string()
+  .max(2000, "must be at most 2000 characters")
+  .refine(isHttpUrl, "must be an absolute http:// or https:// URL")
+  .openapi({ format: "uri", example: "https://example.org/bert" });
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };

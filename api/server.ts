@@ -10,6 +10,7 @@ import { createServices } from "../service/index.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { envelopeErrorServer } from "./node-errors.ts";
 import { drainableHttpServer } from "./shutdown.ts";
 
 function redactUrl(url: string): string {
@@ -59,7 +60,7 @@ async function main() {
 
   const app = createApp({ services, config });
   const backend = database.kind === "postgres" ? `PostgreSQL (${redactUrl(config.databaseUrl!)})` : `embedded PGlite (${config.dataDir})`;
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: envelopeErrorServer(app.fetch, config.host) }, (info) => {
     console.log(`Podium listening on http://localhost:${info.port}`);
     console.log(`Database: ${backend}`);
   });

@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../../ranking/index.ts";
 import { DomainError } from "../../service/index.ts";
 import type { AppEnv } from "../env.ts";
+import { publicBase } from "../public-url.ts";
 import { SLUG_PATTERN } from "../schemas.ts";
 import { BenchmarkPage } from "./benchmark.tsx";
 import { registerDocs } from "./docs.ts";
@@ -52,7 +53,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
     const query = parsePageQuery(c);
     try {
       const leaderboard = await c.var.services.leaderboards.get(slug, { methods: query.methods, ...(query.uncertainty ? { uncertainty: "bootstrap" as const } : {}) });
-      const origin = new URL(c.req.url).origin;
+      const origin = publicBase(c);
       return c.html(
         BenchmarkPage({ leaderboard, allMethods: TASK_METHODS, sort: query.sort, chartAll: query.chartAll, origin, ignored: query.ignored }),
         200,

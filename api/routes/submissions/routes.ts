@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
   name: Name.optional(),
-  url: z.string().url().max(2000).optional(),
+  url: HttpUrl.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -27,7 +27,17 @@ export const BulkSubmissionInput = z
   .object({ submissions: z.array(SubmissionInput).min(1, "at least one submission is required").max(10_000) })
   .openapi("BulkSubmissionInput");
 
-export const SubmitBody = z.union([BulkSubmissionInput, SubmissionInput]);
+/**
+ * `{"submissions": [...]}` or one submission. A body with `submissions` AND a single
+ * submission's keys is ambiguous: 400 rather than silently dropping one part.
+ */
+export const SubmitBody = z.preprocess((body, ctx) => {
+  if (body === null || typeof body !== "object" || !Object.hasOwn(body, "submissions")) return body;
+  for (const key of Object.keys(SubmissionInput.shape))
+    if (Object.hasOwn(body, key))
+      ctx.addIssue({ code: "custom", path: [key], input: body, message: 'ambiguous body: send either {"submissions": [...]} or one submission, not both' });
+  return body;
+}, z.union([BulkSubmissionInput, SubmissionInput]));
 
 export const StoredSubmission = z
   .object({ id: z.number().int(), system: z.object({ slug: z.string(), name: z.string() }), createdAt: z.string() })
