@@ -8,75 +8,25 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
-import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type LinearSolver, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import { INSTANCE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
-import { publicTask, type PublicTask } from "./benchmarks.ts";
 import { invalid, notFound } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
-import {
-  attachUncertainty,
-  normalizeUncertainty,
-  uncertaintyCsvCells,
-  uncertaintyCsvHeader,
-  uncertaintyKey,
-  type UncertaintyCell,
-  type UncertaintyParams,
-  type UncertaintyQuery,
-  type UncertaintySummary,
-} from "./uncertainty.ts";
+import { computeLeaderboard } from "./leaderboard-compute.ts";
+import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
+import { normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
-export type LeaderboardLevel = "task" | "instance";
+export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
+export { computeLeaderboard, scoreTable } from "./leaderboard-compute.ts";
+
 export type LeaderboardFormat = "json" | "csv";
 /** What an ETag identifies: the leaderboard as JSON or CSV, or a JSON view derived from it (`view:robustness`). */
 export type Representation = LeaderboardFormat | `view:${string}`;
-/** A task-level method, or an instance-level one (`borda2` exists only at `level=instance`). */
-export type LeaderboardMethod = TaskMethod | InstanceMethod;
 
 export interface LeaderboardQuery extends UncertaintyParams {
   methods?: readonly LeaderboardMethod[];
   level?: LeaderboardLevel;
   kemenyBudgetMs?: number;
-}
-
-/** Methods deduplicated in the given order (default: every method of the level), level defaulted. */
-export interface NormalizedQuery {
-  methods: LeaderboardMethod[];
-  level: LeaderboardLevel;
-  kemenyBudgetMs?: number;
-  /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */
-  uncertainty?: UncertaintyQuery;
-}
-
-/** A leaderboard column: the benchmark's task as readers see it. */
-export type LeaderboardTask = PublicTask;
-
-/** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
-export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;
-
-export interface LeaderboardSystem extends RankedSystem {
-  results: Record<string, LeaderboardCell>;
-  name: string;
-  url: string | null;
-  submissionId: number;
-  /** ISO time of the submission on the leaderboard (the system's newest). */
-  submittedAt: string;
-  /** task slug -> score (tasks the system did not score are absent). */
-  scores: Record<string, number>;
-}
-
-/** The `/api/v1/rank` response plus the benchmark, the task columns and per-system details. */
-export interface Leaderboard {
-  benchmark: { slug: string; name: string; revision: number };
-  level: LeaderboardLevel;
-  tasks: LeaderboardTask[];
-  methods: string[];
-  /** In the first method's rank order. */
-  systems: LeaderboardSystem[];
-  kemeny?: KemenySummary;
-  agreement: RankResponse["agreement"];
-  /** With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart. */
-  tieGroups?: Record<string, string[][]>;
-  uncertainty?: UncertaintySummary;
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
@@ -134,57 +84,6 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
     const t = tag.trim();
     return t === "*" || (t !== "" && bare(t) === target);
   });
-}
-
-/** The task-level score Table of `systems` (in that order) over `tasks` (a current snapshot or a leaderboard). */
-export function scoreTable(
-  tasks: readonly Pick<LeaderboardTask, "slug" | "higherIsBetter" | "weight">[],
-  systems: readonly { slug: string; scores: Record<string, number> }[],
-): Table {
-  const m = tasks.length;
-  const scores = new Float64Array(systems.length * m).fill(NaN);
-  const col = new Map(tasks.map((t, i) => [t.slug, i]));
-  systems.forEach((s, i) => {
-    for (const [task, v] of Object.entries(s.scores)) {
-      const t = col.get(task);
-      if (t !== undefined && typeof v === "number" && Number.isFinite(v)) scores[i * m + t] = v;
-    }
-  });
-  return new Table({
-    systems: systems.map((s) => s.slug),
-    tasks: tasks.map((t) => t.slug),
-    scores,
-    higherIsBetter: tasks.map((t) => t.higherIsBetter),
-    weights: tasks.map((t) => t.weight),
-  });
-}
-
-/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
-export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery, lpSolver?: LinearSolver): Leaderboard {
-  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
-  const tasks = current.tasks;
-  const systems = current.systems;
-  const table = scoreTable(tasks, systems);
-  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs, lpSolver });
-  const bySlug = new Map(systems.map((s) => [s.slug, s]));
-  const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
-    const s = bySlug.get(r.slug)!;
-    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
-  });
-  const lb: Leaderboard = {
-    benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
-    level: "task",
-    tasks: tasks.map(publicTask),
-    methods: ranked.methods,
-    systems: rows,
-    ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
-    agreement: ranked.agreement,
-  };
-  const u = query.uncertainty;
-  if (!u) return lb;
-  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
-  const shown = scoreTable(tasks, lb.systems);
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
  */
 import { isTaskMethod, robustnessReport, TASK_METHODS, type LeaveOneTaskOut, type TaskMethod } from "../ranking/index.ts";
 import { invalid } from "./errors.ts";
-import { scoreTable, type Leaderboard, type LeaderboardResult, type LeaderboardService } from "./leaderboard.ts";
+import type { LeaderboardResult, LeaderboardService } from "./leaderboard.ts";
+import { scoreTable } from "./leaderboard-compute.ts";
+import type { Leaderboard } from "./leaderboard-types.ts";
 import { stepClock } from "./uncertainty.ts";
 
 export const DEFAULT_ROBUSTNESS_METHOD: TaskMethod = "borda";
