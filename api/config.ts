@@ -27,6 +27,11 @@ const ConfigSchema = z.object({
       .default(6000),
   ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
+  // Compute pool (service/compute-pool.ts has the defaults).
+  PODIUM_WORKERS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).optional()),
+  PODIUM_COMPUTE_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).optional()),
+  PODIUM_WORKER_MEMORY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(16).max(1_000_000).optional()),
+  PODIUM_COMPUTE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).optional()),
 });
 
 export interface Config {
@@ -43,6 +48,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
+  /** Compute pool (absent: the defaults of service/compute-pool.ts): worker threads, queued jobs, heap cap per worker, wall-clock cap per job. */
+  computeWorkers?: number;
+  computeQueue?: number;
+  workerMemoryMb?: number;
+  computeTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +75,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
+    computeWorkers: e.PODIUM_WORKERS,
+    computeQueue: e.PODIUM_COMPUTE_QUEUE,
+    workerMemoryMb: e.PODIUM_WORKER_MEMORY_MB,
+    computeTimeoutMs: e.PODIUM_COMPUTE_TIMEOUT_MS,
   };
 }
 

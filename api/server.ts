@@ -5,6 +5,7 @@
 import { serve } from "@hono/node-server";
 import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
+import { computePoolOptions, createComputePool } from "../service/compute-pool.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -44,7 +45,9 @@ async function main() {
   // HiGHS (WASM) for exact Kemeny on large components; without it Kemeny uses its branch and bound.
   const kemenySolver = await loadKemenySolver();
   if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
-  const services = createServices(database, { adminToken: config.adminToken, kemenySolver });
+  // Every ranking computation runs on worker threads (each loads its own HiGHS).
+  const compute = createComputePool(computePoolOptions(config));
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");
@@ -74,6 +77,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await compute.close();
     await database.close();
     process.exit(0);
   };

@@ -11,10 +11,9 @@
 import { INSTANCE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
-import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
-import { computeLeaderboard } from "./leaderboard-compute.ts";
+import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
 import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
-import { normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
+import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
 export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
 export { computeLeaderboard, scoreTable } from "./leaderboard-compute.ts";
@@ -173,7 +172,9 @@ export interface LeaderboardSource {
 export interface LeaderboardServiceOptions {
   /** Cached leaderboards (default 256). */
   cacheSize?: number;
-  /** LP/MIP solver for exact Kemeny (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
+  /** Where leaderboards are computed (service/compute-pool.ts); absent: on the calling thread, with `kemenySolver`. */
+  compute?: ComputePool;
+  /** LP/MIP solver for exact Kemeny without a pool (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
   kemenySolver?: LinearSolver;
 }
 
@@ -182,8 +183,8 @@ interface CacheEntry {
   csv?: string;
   /** JSON text, serialized once. */
   json?: string;
-  /** Derived views (serveView), view name -> JSON text, computed once per entry. */
-  views?: Map<string, string>;
+  /** Derived views (serveView), view name -> JSON text, computed once per entry (shared while computing). */
+  views?: Map<string, Promise<string>>;
 }
 
 /** The resolved state of a request before anything is computed. */
@@ -205,9 +206,20 @@ export interface LeaderboardStats {
   viewsComputed: number;
 }
 
+/** What a leaderboard shows of its benchmark (all a compute job needs of it). */
+const nameOf = (b: BenchmarkRecord) => ({ slug: b.slug, name: b.name });
+
+/** Stored instance scores of a snapshot (the size of an instance-level bootstrap). */
+function instanceScoreCount(data: InstanceScores): number {
+  let count = 0;
+  for (const cell of data.cells) count += cell.scores.length;
+  return count;
+}
+
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
   const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
   const inflight = new Map<string, Promise<CacheEntry>>();
+  const compute = options.compute ?? createInlineCompute(options.kemenySolver);
   const stats: LeaderboardStats = { computed: 0, cacheHits: 0, viewsComputed: 0 };
   const keyOf = (b: BenchmarkIdentity, revision: number, q: NormalizedQuery) => `${b.id}|${b.slug}|${b.createdAt}|${revision}|${queryKey(q)}`;
 
@@ -220,11 +232,11 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   }
 
   /** The entry of (benchmark, revision, q): cached, or computed from the snapshot just loaded. */
-  function cachedOrCompute(benchmark: BenchmarkRecord, revision: number, q: NormalizedQuery, compute: () => Leaderboard): CacheEntry {
+  async function cachedOrCompute(benchmark: BenchmarkRecord, revision: number, q: NormalizedQuery, run: () => Promise<Leaderboard>): Promise<CacheEntry> {
     const key = keyOf(benchmark, revision, q);
     const hit = cache.get(key);
     if (hit) return hit;
-    const entry: CacheEntry = { leaderboard: compute() };
+    const entry: CacheEntry = { leaderboard: await run() };
     stats.computed++;
     cache.set(key, entry);
     return entry;
@@ -233,14 +245,18 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
     if (q.level === "instance") {
       const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
-      if (data?.systems.length) return cachedOrCompute(benchmark, data.revision, q, () => computeInstanceLeaderboard(benchmark, data, q));
+      if (data?.systems.length) {
+        checkBootstrapWork(q.uncertainty, instanceScoreCount(data));
+        return cachedOrCompute(benchmark, data.revision, q, () => compute.run({ kind: "instanceLeaderboard", benchmark: nameOf(benchmark), data, query: q }));
+      }
       throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
         { field: "level", message: "no instance-level scores for this benchmark (upload them to /systems/{system}/instances); use level=task" },
       ]);
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    return cachedOrCompute(benchmark, current.revision, q, () => computeLeaderboard(benchmark, current, q, options.kemenySolver));
+    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length);
+    return cachedOrCompute(benchmark, current.revision, q, () => compute.run({ kind: "leaderboard", benchmark: nameOf(benchmark), current, query: q }));
   }
 
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */
@@ -270,23 +286,27 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     slug: string,
     query: LeaderboardQuery,
     rep: Representation,
-    bodyOf: (entry: CacheEntry) => string,
+    bodyOf: (entry: CacheEntry) => string | Promise<string>,
     ifNoneMatch?: string | null,
   ): Promise<LeaderboardResult> {
     const ref = await resolve(slug, query, rep);
     if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
     const entry = await entryFor(ref);
     const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, rep);
-    return { notModified: false, etag, leaderboard: entry.leaderboard, body: bodyOf(entry) };
+    return { notModified: false, etag, leaderboard: entry.leaderboard, body: await bodyOf(entry) };
   }
 
   /** A derived view's JSON, computed once per cached entry (so per benchmark, revision and query). */
-  function viewBody(entry: CacheEntry, view: string, compute: (lb: Leaderboard) => unknown): string {
+  function viewBody(entry: CacheEntry, view: string, computeView: (lb: Leaderboard) => Promise<unknown>): Promise<string> {
     const views = (entry.views ??= new Map());
     let body = views.get(view);
     if (body === undefined) {
-      body = JSON.stringify(compute(entry.leaderboard));
-      stats.viewsComputed++;
+      body = computeView(entry.leaderboard).then((v) => {
+        stats.viewsComputed++;
+        return JSON.stringify(v);
+      });
+      // a failed computation (503, 400) is not kept: the next request tries again
+      body.catch(() => views.delete(view));
       views.set(view, body);
     }
     return body;
@@ -314,17 +334,17 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     },
     /**
      * A JSON read model derived from the leaderboard of `query` (e.g. the robustness report):
-     * `compute` runs once per cached leaderboard entry and its JSON is kept with it; ETag and
+     * `computeView` (a compute-pool job) runs once per cached leaderboard entry and its JSON is kept with it; ETag and
      * 304 exactly as `serve`, with `view:<name>` in place of the format.
      */
     serveView(
       slug: string,
       query: LeaderboardQuery,
       view: string,
-      compute: (lb: Leaderboard) => unknown,
+      computeView: (lb: Leaderboard) => Promise<unknown>,
       ifNoneMatch?: string | null,
     ): Promise<LeaderboardResult> {
-      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, compute), ifNoneMatch);
+      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, computeView), ifNoneMatch);
     },
     /** Lower-level pieces for other read models (badges, pages). */
     resolve,

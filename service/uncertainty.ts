@@ -59,6 +59,29 @@ export function normalizeUncertainty(params: UncertaintyParams, methods: readonl
   return { method: "bootstrap", samples, seed };
 }
 
+/**
+ * Bootstrap work cap, in resampled score cells (samples x scores in the table: systems x tasks
+ * at task level, stored instance scores at instance level). A resample costs about a
+ * microsecond per cell or more, so the cap keeps a request within the compute time limit;
+ * GLUE (105 x 14) keeps its full 10000 samples.
+ */
+export const MAX_BOOTSTRAP_CELL_SAMPLES = 16_000_000;
+
+/** 400 naming `samples` (with this table's maximum) when the bootstrap over `cells` scores is too much work. */
+export function checkBootstrapWork(u: UncertaintyQuery | undefined, cells: number): void {
+  if (!u || cells === 0 || u.samples * cells <= MAX_BOOTSTRAP_CELL_SAMPLES) return;
+  const max = Math.floor(MAX_BOOTSTRAP_CELL_SAMPLES / cells);
+  throw invalid("too many samples for this table", [
+    {
+      field: "samples",
+      message:
+        max >= 1
+          ? `must be at most ${max} for this table (${cells} scores; samples x scores is capped at ${MAX_BOOTSTRAP_CELL_SAMPLES})`
+          : `this table (${cells} scores) is too large for a bootstrap (samples x scores is capped at ${MAX_BOOTSTRAP_CELL_SAMPLES})`,
+    },
+  ]);
+}
+
 /** Cache-key part ("" without uncertainty, so plain leaderboards keep their keys). */
 export function uncertaintyKey(u: UncertaintyQuery | undefined): string {
   return u ? `|${u.method}:${u.samples}:${u.seed}` : "";
