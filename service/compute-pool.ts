@@ -6,8 +6,9 @@
  * Admission and hard bounds, so that no input can stall or kill the process:
  * - at most `workers` jobs run and `maxQueue` wait; beyond that a job is refused at once with
  *   503 `overloaded` and Retry-After;
- * - each job has a wall-clock cap (`timeoutMs`, counted from submission): past it the job is
- *   aborted, which terminates its worker (piscina starts a fresh one), and the client gets 503;
+ * - each job has a wall-clock cap (`timeoutMs`, counted from the moment a worker starts it, so
+ *   neither queueing nor a worker's start-up counts): past it the job is aborted, which
+ *   terminates its worker (piscina starts a fresh one), and the client gets 503;
  * - each worker's JS heap is capped (`memoryMb`): a job that exhausts it kills only its worker
  *   (503 for that client); piscina replaces the worker.
  */
@@ -15,7 +16,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { LinearSolver } from "../ranking/index.ts";
 import { overloaded } from "./errors.ts";
-import { runJobToReply, unwrapReply, type ComputeJob, type ComputeResult, type JobReply } from "./compute-worker.ts";
+import { runJobToReply, unwrapReply, type ComputeJob, type ComputeResult, type JobEnvelope, type JobReply, type JobStarted } from "./compute-worker.ts";
 
 export type { ComputeJob, ComputeResult } from "./compute-worker.ts";
 
@@ -26,7 +27,7 @@ export interface ComputePoolOptions {
   maxQueue?: number;
   /** Old-generation heap cap of each worker in MB (default 1024). Typed arrays are not counted. */
   memoryMb?: number;
-  /** Wall-clock cap of a job in ms, queueing included (default 30000). */
+  /** Wall-clock cap of a running job in ms (default 30000). */
   timeoutMs?: number;
 }
 
@@ -65,7 +66,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const maxQueue = Math.max(0, options.maxQueue ?? defaultMaxQueue(workers));
   const memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB;
   const timeoutMs = options.timeoutMs ?? DEFAULT_COMPUTE_TIMEOUT_MS;
-  const piscina = new Piscina<ComputeJob, JobReply>({
+  const piscina = new Piscina<JobEnvelope, JobReply>({
     // A JS entry that loads the TypeScript worker with tsx (see the entry for why).
     filename: new URL("./compute-worker-entry.mjs", import.meta.url).href,
     minThreads: workers,
@@ -79,6 +80,12 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   // A worker that dies while idle is reported here (an unheard 'error' event would end the process).
   piscina.on("error", (err: unknown) => console.error("Podium: a compute worker failed:", err instanceof Error ? err.message : err));
   const stats: ComputePoolStats = { pending: 0, completed: 0, rejected: 0, timedOut: 0, workerDeaths: 0 };
+  // Job id -> starts its clock (the worker posts JobStarted as it takes the job).
+  const onStart = new Map<number, () => void>();
+  let lastId = 0;
+  piscina.on("message", (message: Partial<JobStarted>) => {
+    if (typeof message?.computeJobStarted === "number") onStart.get(message.computeJobStarted)?.();
+  });
 
   /** The 503 of a job the pool could not finish, or undefined for an ordinary error (a bug: 500). */
   function poolFailure(err: unknown, signal: AbortSignal): Error | undefined {
@@ -107,14 +114,19 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
         throw overloaded("the server is busy computing other rankings; try again shortly");
       }
       stats.pending++;
-      const signal = AbortSignal.timeout(timeoutMs);
+      const id = ++lastId;
+      const abort = new AbortController();
+      let clock: NodeJS.Timeout | undefined;
+      onStart.set(id, () => (clock = setTimeout(() => abort.abort(), timeoutMs)));
       try {
-        const reply = await piscina.run(job, { signal });
+        const reply = await piscina.run({ id, job }, { signal: abort.signal });
         stats.completed++;
         return unwrapReply<J>(reply);
       } catch (err) {
-        throw poolFailure(err, signal) ?? err;
+        throw poolFailure(err, abort.signal) ?? err;
       } finally {
+        clearTimeout(clock);
+        onStart.delete(id);
         stats.pending--;
       }
     },

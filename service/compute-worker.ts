@@ -6,6 +6,7 @@
  * Import graph: ranking/, HiGHS and the pure compute modules only (no database driver, no hono).
  */
 import { rankTable, RankingInputError, type InputIssue, type LinearSolver, type RankInput, type RankResponse, type TaskMethod } from "../ranking/index.ts";
+import { parentPort } from "node:worker_threads";
 import type { CurrentScores, InstanceScores } from "../db/index.ts";
 import { DomainError, type DomainErrorKind } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
@@ -82,7 +83,19 @@ export function unwrapReply<J extends ComputeJob>(reply: JobReply): ComputeResul
 // HiGHS loads once per worker, before the worker takes its first job (top-level await).
 const lpSolver = await loadKemenySolver();
 
+/** What the pool sends: the job and its id. */
+export interface JobEnvelope {
+  id: number;
+  job: ComputeJob;
+}
+
+/** Posted to the pool when a job starts running: its time limit counts from here, not from submission. */
+export interface JobStarted {
+  computeJobStarted: number;
+}
+
 /** The piscina entry point. */
-export default function computeJob(job: ComputeJob): JobReply {
+export default function computeJob({ id, job }: JobEnvelope): JobReply {
+  parentPort?.postMessage({ computeJobStarted: id } satisfies JobStarted);
   return runJobToReply(job, lpSolver);
 }
