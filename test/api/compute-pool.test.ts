@@ -39,10 +39,17 @@ describe.each(backends())("compute pool on %s (1 worker, queue 1, 4 s cap)", (ki
   const api = useTestApi(kind, { computeWorkers: 1, computeQueue: 1, computeTimeoutMs: 4000 });
 
   it("a heavy /rank does not block /healthz or a cached read: both answer while it is still running", async () => {
+    await api.createBenchmark("hot", ["t1", "t2"]);
+    const submissions = ["a", "b"].map((slug, i) => ({ system: { slug }, scores: { t1: i, t2: i } }));
+    expect((await api.call("POST", "/api/v1/benchmarks/hot/submissions", { body: { submissions } })).status).toBe(201);
+    const cached = await api.call("GET", "/api/v1/benchmarks/hot/leaderboard", { token: null });
+    expect(cached.status).toBe(200);
     const heavy = track(rank(api, heavyRank(1500)));
     await pendingJobs(api, 1);
     const health = await api.call("GET", "/healthz", { token: null });
     expect(health.status).toBe(200);
+    const again = await api.call("GET", "/api/v1/benchmarks/hot/leaderboard", { token: null });
+    expect(again.body).toEqual(cached.body);
     expect(heavy.settled()).toBe(false);
     const res = await heavy.promise;
     expect(res.status).toBe(200);
