@@ -30,7 +30,7 @@ const ConfigSchema = z.object({
   // Compute pool (service/compute-pool.ts has the defaults).
   PODIUM_WORKERS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).optional()),
   PODIUM_COMPUTE_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).optional()),
-  PODIUM_WORKER_MEMORY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(16).max(1_000_000).optional()),
+  PODIUM_WORKER_MEMORY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(64).max(1_000_000).optional()),
   PODIUM_COMPUTE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).optional()),
 });
 

@@ -8,7 +8,9 @@
  *   503 `overloaded` and Retry-After;
  * - each job has a wall-clock cap (`timeoutMs`, counted from the moment a worker starts it, so
  *   neither queueing nor a worker's start-up counts): past it the job is aborted, which
- *   terminates its worker (piscina starts a fresh one), and the client gets 503;
+ *   terminates its worker (piscina starts a fresh one), and the client gets 503; a job still
+ *   waiting for a worker after the longest legitimate wait (every job ahead of it running to
+ *   the cap) is dropped with 503 too, so nothing waits forever (e.g. workers failing to start);
  * - each worker's JS heap is capped (`memoryMb`): a job that exhausts it kills only its worker
  *   (503 for that client); piscina replaces the worker.
  */
@@ -37,7 +39,7 @@ export interface ComputePoolStats {
   completed: number;
   /** Refused because the queue was full (503 overloaded). */
   rejected: number;
-  /** Aborted at the wall-clock cap. */
+  /** Aborted at the wall-clock cap (running) or after waiting as long for a worker (queued). */
   timedOut: number;
   /** Lost with their worker (out of memory, crash). */
   workerDeaths: number;
@@ -66,6 +68,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   const maxQueue = Math.max(0, options.maxQueue ?? defaultMaxQueue(workers));
   const memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB;
   const timeoutMs = options.timeoutMs ?? DEFAULT_COMPUTE_TIMEOUT_MS;
+  const queueWaitMs = timeoutMs * (1 + Math.ceil(maxQueue / workers));
   const piscina = new Piscina<JobEnvelope, JobReply>({
     // A JS entry that loads the TypeScript worker with tsx (see the entry for why).
     filename: new URL("./compute-worker-entry.mjs", import.meta.url).href,
@@ -88,10 +91,12 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
   });
 
   /** The 503 of a job the pool could not finish, or undefined for an ordinary error (a bug: 500). */
-  function poolFailure(err: unknown, signal: AbortSignal): Error | undefined {
+  function poolFailure(err: unknown, signal: AbortSignal, started: boolean): Error | undefined {
     if (signal.aborted) {
       stats.timedOut++;
-      return overloaded(`the computation exceeded its time limit (${timeoutMs / 1000} s); try a smaller request`);
+      return started
+        ? overloaded(`the computation exceeded its time limit (${timeoutMs / 1000} s); try a smaller request`)
+        : overloaded("the server is busy computing other rankings; try again shortly");
     }
     const code = (err as { code?: unknown })?.code;
     const message = err instanceof Error ? err.message : "";
@@ -116,14 +121,20 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
       stats.pending++;
       const id = ++lastId;
       const abort = new AbortController();
-      let clock: NodeJS.Timeout | undefined;
-      onStart.set(id, () => (clock = setTimeout(() => abort.abort(), timeoutMs)));
+      // First the wait for a worker (up to queueWaitMs), then the run (up to timeoutMs).
+      let started = false;
+      let clock = setTimeout(() => abort.abort(), queueWaitMs);
+      onStart.set(id, () => {
+        started = true;
+        clearTimeout(clock);
+        clock = setTimeout(() => abort.abort(), timeoutMs);
+      });
       try {
         const reply = await piscina.run({ id, job }, { signal: abort.signal });
         stats.completed++;
         return unwrapReply<J>(reply);
       } catch (err) {
-        throw poolFailure(err, abort.signal) ?? err;
+        throw poolFailure(err, abort.signal, started) ?? err;
       } finally {
         clearTimeout(clock);
         onStart.delete(id);
