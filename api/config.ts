@@ -56,6 +56,11 @@ const ConfigSchema = z.object({
       .transform((s) => s.replace(/\/+$/, ""))
       .optional(),
   ),
+  // Compute pool (service/compute-pool.ts has the defaults).
+  PODIUM_WORKERS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).optional()),
+  PODIUM_COMPUTE_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).optional()),
+  PODIUM_WORKER_MEMORY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(64).max(1_000_000).optional()),
+  PODIUM_COMPUTE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).optional()),
 });
 
 export interface Config {
@@ -84,6 +89,11 @@ export interface Config {
   trustProxy: boolean;
   /** Base of every absolute URL the service prints (badge snippets), no trailing slash; unset: the request's own origin. */
   publicUrl?: string;
+  /** Compute pool (absent: the defaults of service/compute-pool.ts): worker threads, queued jobs, heap cap per worker, wall-clock cap per job. */
+  computeWorkers?: number;
+  computeQueue?: number;
+  workerMemoryMb?: number;
+  computeTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +122,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     shutdownGraceMs: e.PODIUM_SHUTDOWN_GRACE_MS,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
     publicUrl: e.PODIUM_PUBLIC_URL,
+    computeWorkers: e.PODIUM_WORKERS,
+    computeQueue: e.PODIUM_COMPUTE_QUEUE,
+    workerMemoryMb: e.PODIUM_WORKER_MEMORY_MB,
+    computeTimeoutMs: e.PODIUM_COMPUTE_TIMEOUT_MS,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
 import { createServices } from "../service/index.ts";
+import { computePoolOptions, createComputePool } from "../service/compute-pool.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -48,7 +49,9 @@ async function main() {
   // HiGHS (WASM) for exact Kemeny on large components; without it Kemeny uses its branch and bound.
   const kemenySolver = await loadKemenySolver();
   if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
-  const services = createServices(database, { adminToken: config.adminToken, kemenySolver });
+  // Every ranking computation runs on worker threads (each loads its own HiGHS).
+  const compute = createComputePool(computePoolOptions(config));
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");
@@ -79,6 +82,7 @@ async function main() {
     console.log(`Podium: ${signal}, shutting down (in-flight requests get ${config.shutdownGraceMs} ms)`);
     const finished = await http.drain(config.shutdownGraceMs);
     if (!finished) console.error(`Podium: requests still running after ${config.shutdownGraceMs} ms were cut`);
+    await compute.close();
     try {
       await database.close();
     } catch (err) {

@@ -15,19 +15,13 @@ import {
   type BenchmarkWithTasks,
   type Db,
   type NewBenchmark,
-  type TaskRecord,
 } from "../db/index.ts";
 import { generateToken, hashToken, requireAdmin, type Principal } from "./auth.ts";
 import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
 export type { BenchmarkListing, BenchmarkRecord, BenchmarkTokenInfo, BenchmarkWithTasks, NewBenchmark };
 
-/** A task as readers see it (the benchmark's JSON and leaderboard columns): no id, no position. */
-export type PublicTask = Omit<TaskRecord, "id" | "position">;
-
-export function publicTask(t: TaskRecord): PublicTask {
-  return { slug: t.slug, name: t.name, metric: t.metric, higherIsBetter: t.higherIsBetter, weight: t.weight, group: t.group };
-}
+export { publicTask, type PublicTask } from "./public-task.ts";
 
 export async function createBenchmark(db: Db, principal: Principal, input: NewBenchmark): Promise<BenchmarkWithTasks> {
   requireAdmin(principal);

@@ -11,6 +11,7 @@ import { createLeaderboardService, type LeaderboardServiceOptions, type Leaderbo
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
+import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   leaderboards?: LeaderboardServiceOptions;
   /** LP/MIP solver for exact Kemeny (`await loadKemenySolver()`, service/kemeny-solver.ts); absent: branch and bound only. */
   kemenySolver?: LinearSolver;
+  /** Where rankings are computed (`createComputePool`, service/compute-pool.ts); absent: on the calling thread. */
+  compute?: ComputePool;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -39,11 +42,14 @@ export function createServices(database: Database, options: ServiceOptions = {})
     loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
     loadInstanceScores: (benchmarkId: number) => loadInstanceScores(db, benchmarkId),
   } satisfies LeaderboardSource;
-  const leaderboards = createLeaderboardService(scores, { kemenySolver: options.kemenySolver, ...options.leaderboards });
+  const compute = options.compute ?? createInlineCompute(options.kemenySolver);
+  const leaderboards = createLeaderboardService(scores, { compute, ...options.leaderboards });
   return {
     database,
     /** The Kemeny LP/MIP solver injected at start (used by `POST /api/v1/rank` and the leaderboards). */
     kemenySolver: options.kemenySolver,
+    /** The compute pool: `POST /api/v1/rank` and every leaderboard computation run there. */
+    compute,
     auth: {
       authenticate: (token: string | undefined) => auth.authenticate(db, adminTokenHash, token),
       /** Generates and stores an admin token when none is configured or stored; returns the plaintext once. */
@@ -83,7 +89,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     /** Rank badges over the same cache (service/badges.ts). */
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
-    robustness: createRobustnessService(leaderboards),
+    robustness: createRobustnessService(leaderboards, compute),
     health: {
       ping: () => database.ping(),
     },

@@ -6,8 +6,8 @@
  */
 import { bootstrapInstanceLevel, INSTANCE_METHODS, rankInstances, TASK_METHODS, type InstanceMethod, type InstanceTable } from "../ranking/index.ts";
 import type { BenchmarkRecord, InstanceScores } from "../db/index.ts";
-import { publicTask } from "./benchmarks.ts";
-import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard.ts";
+import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard-types.ts";
+import { publicTask } from "./public-task.ts";
 import { attachUncertainty, reorderInstanceTable } from "./uncertainty.ts";
 
 /** Every method name of either level (query validation; the level decides which apply). */

@@ -8,75 +8,24 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
-import { Table, bootstrapTaskLevel, INSTANCE_METHODS, rankPreparedTable, TASK_METHODS, type InstanceMethod, type KemenySummary, type LinearSolver, type MethodCell, type RankResponse, type RankedSystem, type TaskMethod } from "../ranking/index.ts";
+import { INSTANCE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
-import { publicTask, type PublicTask } from "./benchmarks.ts";
 import { invalid, notFound } from "./errors.ts";
-import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
-import {
-  attachUncertainty,
-  normalizeUncertainty,
-  uncertaintyCsvCells,
-  uncertaintyCsvHeader,
-  uncertaintyKey,
-  type UncertaintyCell,
-  type UncertaintyParams,
-  type UncertaintyQuery,
-  type UncertaintySummary,
-} from "./uncertainty.ts";
+import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
+import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
+import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
-export type LeaderboardLevel = "task" | "instance";
+export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
+export { computeLeaderboard, scoreTable } from "./leaderboard-compute.ts";
+
 export type LeaderboardFormat = "json" | "csv";
 /** What an ETag identifies: the leaderboard as JSON or CSV, or a JSON view derived from it (`view:robustness`). */
 export type Representation = LeaderboardFormat | `view:${string}`;
-/** A task-level method, or an instance-level one (`borda2` exists only at `level=instance`). */
-export type LeaderboardMethod = TaskMethod | InstanceMethod;
 
 export interface LeaderboardQuery extends UncertaintyParams {
   methods?: readonly LeaderboardMethod[];
   level?: LeaderboardLevel;
   kemenyBudgetMs?: number;
-}
-
-/** Methods deduplicated in the given order (default: every method of the level), level defaulted. */
-export interface NormalizedQuery {
-  methods: LeaderboardMethod[];
-  level: LeaderboardLevel;
-  kemenyBudgetMs?: number;
-  /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */
-  uncertainty?: UncertaintyQuery;
-}
-
-/** A leaderboard column: the benchmark's task as readers see it. */
-export type LeaderboardTask = PublicTask;
-
-/** A method's cell; `interval` and `pTop1` only with `uncertainty=bootstrap`. */
-export type LeaderboardCell = MethodCell & Partial<UncertaintyCell>;
-
-export interface LeaderboardSystem extends RankedSystem {
-  results: Record<string, LeaderboardCell>;
-  name: string;
-  url: string | null;
-  submissionId: number;
-  /** ISO time of the submission on the leaderboard (the system's newest). */
-  submittedAt: string;
-  /** task slug -> score (tasks the system did not score are absent). */
-  scores: Record<string, number>;
-}
-
-/** The `/api/v1/rank` response plus the benchmark, the task columns and per-system details. */
-export interface Leaderboard {
-  benchmark: { slug: string; name: string; revision: number };
-  level: LeaderboardLevel;
-  tasks: LeaderboardTask[];
-  methods: string[];
-  /** In the first method's rank order. */
-  systems: LeaderboardSystem[];
-  kemeny?: KemenySummary;
-  agreement: RankResponse["agreement"];
-  /** With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart. */
-  tieGroups?: Record<string, string[][]>;
-  uncertainty?: UncertaintySummary;
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
@@ -134,57 +83,6 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
     const t = tag.trim();
     return t === "*" || (t !== "" && bare(t) === target);
   });
-}
-
-/** The task-level score Table of `systems` (in that order) over `tasks` (a current snapshot or a leaderboard). */
-export function scoreTable(
-  tasks: readonly Pick<LeaderboardTask, "slug" | "higherIsBetter" | "weight">[],
-  systems: readonly { slug: string; scores: Record<string, number> }[],
-): Table {
-  const m = tasks.length;
-  const scores = new Float64Array(systems.length * m).fill(NaN);
-  const col = new Map(tasks.map((t, i) => [t.slug, i]));
-  systems.forEach((s, i) => {
-    for (const [task, v] of Object.entries(s.scores)) {
-      const t = col.get(task);
-      if (t !== undefined && typeof v === "number" && Number.isFinite(v)) scores[i * m + t] = v;
-    }
-  });
-  return new Table({
-    systems: systems.map((s) => s.slug),
-    tasks: tasks.map((t) => t.slug),
-    scores,
-    higherIsBetter: tasks.map((t) => t.higherIsBetter),
-    weights: tasks.map((t) => t.weight),
-  });
-}
-
-/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
-export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery, lpSolver?: LinearSolver): Leaderboard {
-  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
-  const tasks = current.tasks;
-  const systems = current.systems;
-  const table = scoreTable(tasks, systems);
-  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs, lpSolver });
-  const bySlug = new Map(systems.map((s) => [s.slug, s]));
-  const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
-    const s = bySlug.get(r.slug)!;
-    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
-  });
-  const lb: Leaderboard = {
-    benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
-    level: "task",
-    tasks: tasks.map(publicTask),
-    methods: ranked.methods,
-    systems: rows,
-    ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
-    agreement: ranked.agreement,
-  };
-  const u = query.uncertainty;
-  if (!u) return lb;
-  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
-  const shown = scoreTable(tasks, lb.systems);
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +172,9 @@ export interface LeaderboardSource {
 export interface LeaderboardServiceOptions {
   /** Cached leaderboards (default 256). */
   cacheSize?: number;
-  /** LP/MIP solver for exact Kemeny (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
+  /** Where leaderboards are computed (service/compute-pool.ts); absent: on the calling thread, with `kemenySolver`. */
+  compute?: ComputePool;
+  /** LP/MIP solver for exact Kemeny without a pool (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
   kemenySolver?: LinearSolver;
 }
 
@@ -283,8 +183,8 @@ interface CacheEntry {
   csv?: string;
   /** JSON text, serialized once. */
   json?: string;
-  /** Derived views (serveView), view name -> JSON text, computed once per entry. */
-  views?: Map<string, string>;
+  /** Derived views (serveView), view name -> JSON text, computed once per entry (shared while computing). */
+  views?: Map<string, Promise<string>>;
 }
 
 /** The resolved state of a request before anything is computed. */
@@ -306,9 +206,20 @@ export interface LeaderboardStats {
   viewsComputed: number;
 }
 
+/** What a leaderboard shows of its benchmark (all a compute job needs of it). */
+const nameOf = (b: BenchmarkRecord) => ({ slug: b.slug, name: b.name });
+
+/** Stored instance scores of a snapshot (the size of an instance-level bootstrap). */
+function instanceScoreCount(data: InstanceScores): number {
+  let count = 0;
+  for (const cell of data.cells) count += cell.scores.length;
+  return count;
+}
+
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
   const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
   const inflight = new Map<string, Promise<CacheEntry>>();
+  const compute = options.compute ?? createInlineCompute(options.kemenySolver);
   const stats: LeaderboardStats = { computed: 0, cacheHits: 0, viewsComputed: 0 };
   const keyOf = (b: BenchmarkIdentity, revision: number, q: NormalizedQuery) => `${b.id}|${b.slug}|${b.createdAt}|${revision}|${queryKey(q)}`;
 
@@ -321,11 +232,11 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   }
 
   /** The entry of (benchmark, revision, q): cached, or computed from the snapshot just loaded. */
-  function cachedOrCompute(benchmark: BenchmarkRecord, revision: number, q: NormalizedQuery, compute: () => Leaderboard): CacheEntry {
+  async function cachedOrCompute(benchmark: BenchmarkRecord, revision: number, q: NormalizedQuery, run: () => Promise<Leaderboard>): Promise<CacheEntry> {
     const key = keyOf(benchmark, revision, q);
     const hit = cache.get(key);
     if (hit) return hit;
-    const entry: CacheEntry = { leaderboard: compute() };
+    const entry: CacheEntry = { leaderboard: await run() };
     stats.computed++;
     cache.set(key, entry);
     return entry;
@@ -334,14 +245,18 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   async function computeEntry(benchmark: BenchmarkRecord, q: NormalizedQuery): Promise<CacheEntry> {
     if (q.level === "instance") {
       const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
-      if (data?.systems.length) return cachedOrCompute(benchmark, data.revision, q, () => computeInstanceLeaderboard(benchmark, data, q));
+      if (data?.systems.length) {
+        checkBootstrapWork(q.uncertainty, instanceScoreCount(data));
+        return cachedOrCompute(benchmark, data.revision, q, () => compute.run({ kind: "instanceLeaderboard", benchmark: nameOf(benchmark), data, query: q }));
+      }
       throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
         { field: "level", message: "no instance-level scores for this benchmark (upload them to /systems/{system}/instances); use level=task" },
       ]);
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    return cachedOrCompute(benchmark, current.revision, q, () => computeLeaderboard(benchmark, current, q, options.kemenySolver));
+    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length);
+    return cachedOrCompute(benchmark, current.revision, q, () => compute.run({ kind: "leaderboard", benchmark: nameOf(benchmark), current, query: q }));
   }
 
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */
@@ -371,23 +286,27 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     slug: string,
     query: LeaderboardQuery,
     rep: Representation,
-    bodyOf: (entry: CacheEntry) => string,
+    bodyOf: (entry: CacheEntry) => string | Promise<string>,
     ifNoneMatch?: string | null,
   ): Promise<LeaderboardResult> {
     const ref = await resolve(slug, query, rep);
     if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
     const entry = await entryFor(ref);
     const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, rep);
-    return { notModified: false, etag, leaderboard: entry.leaderboard, body: bodyOf(entry) };
+    return { notModified: false, etag, leaderboard: entry.leaderboard, body: await bodyOf(entry) };
   }
 
   /** A derived view's JSON, computed once per cached entry (so per benchmark, revision and query). */
-  function viewBody(entry: CacheEntry, view: string, compute: (lb: Leaderboard) => unknown): string {
+  function viewBody(entry: CacheEntry, view: string, computeView: (lb: Leaderboard) => Promise<unknown>): Promise<string> {
     const views = (entry.views ??= new Map());
     let body = views.get(view);
     if (body === undefined) {
-      body = JSON.stringify(compute(entry.leaderboard));
-      stats.viewsComputed++;
+      body = computeView(entry.leaderboard).then((v) => {
+        stats.viewsComputed++;
+        return JSON.stringify(v);
+      });
+      // a failed computation (503, 400) is not kept: the next request tries again
+      body.catch(() => views.delete(view));
       views.set(view, body);
     }
     return body;
@@ -415,17 +334,17 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     },
     /**
      * A JSON read model derived from the leaderboard of `query` (e.g. the robustness report):
-     * `compute` runs once per cached leaderboard entry and its JSON is kept with it; ETag and
+     * `computeView` (a compute-pool job) runs once per cached leaderboard entry and its JSON is kept with it; ETag and
      * 304 exactly as `serve`, with `view:<name>` in place of the format.
      */
     serveView(
       slug: string,
       query: LeaderboardQuery,
       view: string,
-      compute: (lb: Leaderboard) => unknown,
+      computeView: (lb: Leaderboard) => Promise<unknown>,
       ifNoneMatch?: string | null,
     ): Promise<LeaderboardResult> {
-      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, compute), ifNoneMatch);
+      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, computeView), ifNoneMatch);
     },
     /** Lower-level pieces for other read models (badges, pages). */
     resolve,

@@ -14,22 +14,15 @@ import {
   type InstanceTable,
 } from "../ranking/index.ts";
 import { invalid } from "./errors.ts";
-import type { Leaderboard } from "./leaderboard.ts";
+import type { Leaderboard, UncertaintyCell, UncertaintyMethod, UncertaintyQuery, UncertaintySummary } from "./leaderboard-types.ts";
 
-export type UncertaintyMethod = "bootstrap";
+export type { UncertaintyCell, UncertaintyMethod, UncertaintyQuery, UncertaintySummary } from "./leaderboard-types.ts";
 
 /** The query parameters as received (`samples`/`seed` are ignored without `uncertainty`). */
 export interface UncertaintyParams {
   uncertainty?: UncertaintyMethod;
   samples?: number;
   seed?: number;
-}
-
-/** Normalized: present only when uncertainty was asked for, with defaults applied. */
-export interface UncertaintyQuery {
-  method: UncertaintyMethod;
-  samples: number;
-  seed: number;
 }
 
 export const DEFAULT_SEED = 0;
@@ -66,31 +59,32 @@ export function normalizeUncertainty(params: UncertaintyParams, methods: readonl
   return { method: "bootstrap", samples, seed };
 }
 
+/**
+ * Bootstrap work cap, in resampled score cells (samples x scores in the table: systems x tasks
+ * at task level, stored instance scores at instance level). A resample costs about a
+ * microsecond per cell or more, so the cap keeps a request within the compute time limit;
+ * GLUE (105 x 14) keeps its full 10000 samples.
+ */
+export const MAX_BOOTSTRAP_CELL_SAMPLES = 16_000_000;
+
+/** 400 naming `samples` (with this table's maximum) when the bootstrap over `cells` scores is too much work. */
+export function checkBootstrapWork(u: UncertaintyQuery | undefined, cells: number): void {
+  if (!u || cells === 0 || u.samples * cells <= MAX_BOOTSTRAP_CELL_SAMPLES) return;
+  const max = Math.floor(MAX_BOOTSTRAP_CELL_SAMPLES / cells);
+  throw invalid("too many samples for this table", [
+    {
+      field: "samples",
+      message:
+        max >= 1
+          ? `must be at most ${max} for this table (${cells} scores; samples x scores is capped at ${MAX_BOOTSTRAP_CELL_SAMPLES})`
+          : `this table (${cells} scores) is too large for a bootstrap (samples x scores is capped at ${MAX_BOOTSTRAP_CELL_SAMPLES})`,
+    },
+  ]);
+}
+
 /** Cache-key part ("" without uncertainty, so plain leaderboards keep their keys). */
 export function uncertaintyKey(u: UncertaintyQuery | undefined): string {
   return u ? `|${u.method}:${u.samples}:${u.seed}` : "";
-}
-
-/** Per system and method: the bootstrap additions to `results[method]`. */
-export interface UncertaintyCell {
-  /** [lo, hi]: nearest-rank 2.5th and 97.5th percentiles of the resampled rank. */
-  interval: [number, number];
-  /** Share of resamples ranked first (a k-way tie for first counts 1/k). */
-  pTop1: number;
-}
-
-/** The `uncertainty` metadata of a leaderboard computed with it. */
-export interface UncertaintySummary {
-  method: UncertaintyMethod;
-  level: "task" | "instance";
-  samples: number;
-  seed: number;
-  /** The interval's percentiles (0.025, 0.975), nearest-rank rule. */
-  percentiles: [number, number];
-  /** A tie group's leader ranks strictly above a system in at least this share of resamples, or the system joins its group. */
-  separation: number;
-  /** Present iff kemeny was ranked: its per-resample work budget and how many resamples were proven optimal. */
-  kemeny?: { budgetSteps: number; exactResamples: number };
 }
 
 /**

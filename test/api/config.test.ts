@@ -51,3 +51,19 @@ describe("config: expensive reads and shutdown", () => {
     expect(() => parseConfig({ PODIUM_SHUTDOWN_GRACE_MS: "10s" })).toThrow(/PODIUM_SHUTDOWN_GRACE_MS/);
   });
 });
+
+describe("config: compute pool", () => {
+  it("parses PODIUM_WORKERS, PODIUM_COMPUTE_QUEUE, PODIUM_WORKER_MEMORY_MB, PODIUM_COMPUTE_TIMEOUT_MS (unset: the pool's defaults)", () => {
+    expect(parseConfig({})).toMatchObject({ computeWorkers: undefined, computeQueue: undefined, workerMemoryMb: undefined, computeTimeoutMs: undefined });
+    expect(parseConfig({ PODIUM_WORKERS: "3", PODIUM_COMPUTE_QUEUE: "0", PODIUM_WORKER_MEMORY_MB: "256", PODIUM_COMPUTE_TIMEOUT_MS: "5000" })).toMatchObject({
+      computeWorkers: 3,
+      computeQueue: 0,
+      workerMemoryMb: 256,
+      computeTimeoutMs: 5000,
+    });
+    expect(() => parseConfig({ PODIUM_WORKERS: "0" })).toThrow(/PODIUM_WORKERS/);
+    expect(() => parseConfig({ PODIUM_COMPUTE_QUEUE: "-1" })).toThrow(/PODIUM_COMPUTE_QUEUE/);
+    expect(() => parseConfig({ PODIUM_WORKER_MEMORY_MB: "8" })).toThrow(/PODIUM_WORKER_MEMORY_MB/);
+    expect(() => parseConfig({ PODIUM_COMPUTE_TIMEOUT_MS: "soon" })).toThrow(/PODIUM_COMPUTE_TIMEOUT_MS/);
+  });
+});

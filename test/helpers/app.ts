@@ -1,9 +1,11 @@
 /** In-process API harness: the real app over a test database, driven with `app.request()`. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { afterAll } from "vitest";
 import { createApp, type AppEnv } from "../../api/app.ts";
 import { parseConfig, type Config } from "../../api/config.ts";
 import type { BackendKind } from "../../db/index.ts";
 import { createServices, type Services } from "../../service/index.ts";
+import { computePoolOptions, createComputePool, type ComputePool } from "../../service/compute-pool.ts";
 import { loadKemenySolver } from "../../service/kemeny-solver.ts";
 import { useTestDatabase } from "./database.ts";
 
@@ -23,14 +25,39 @@ export interface TestApi {
   createToken(slug: string): Promise<string>;
 }
 
+const COMPUTE_SETTINGS = ["computeWorkers", "computeQueue", "workerMemoryMb", "computeTimeoutMs"] as const;
+
+/**
+ * The compute pool of a test file (module state is per file): created on first use, closed
+ * after the last suite that uses it. One worker unless the config says otherwise (the suites
+ * run in parallel on few cores).
+ */
+const sharedPool = { pool: undefined as ComputePool | undefined, users: 0 };
+
+function usePool(config: Config, overrides: Partial<Config>): () => ComputePool {
+  const options = computePoolOptions({ ...config, computeWorkers: config.computeWorkers ?? 1 });
+  // A suite with its own compute settings gets its own pool.
+  if (COMPUTE_SETTINGS.some((k) => overrides[k] !== undefined)) {
+    let own: ComputePool | undefined;
+    afterAll(() => own?.close());
+    return () => (own ??= createComputePool(options));
+  }
+  sharedPool.users++;
+  afterAll(async () => {
+    if (--sharedPool.users === 0) await sharedPool.pool?.close();
+  });
+  return () => (sharedPool.pool ??= createComputePool(options));
+}
+
 /** Registers suite hooks (via useTestDatabase) and returns the harness. */
 export function useTestApi(kind: BackendKind, configOverrides: Partial<Config> = {}): TestApi {
   const database = useTestDatabase(kind);
+  const config = { ...parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN }), ...configOverrides };
+  const pool = usePool(config, configOverrides);
   let cached: { app: OpenAPIHono<AppEnv>; services: Services; db: unknown } | undefined;
   const current = () => {
     if (!cached || cached.db !== database.current) {
-      const config = { ...parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN }), ...configOverrides };
-      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver });
+      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, compute: pool() });
       cached = { app: createApp({ services, config }), services, db: database.current };
     }
     return cached;

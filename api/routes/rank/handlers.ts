@@ -4,10 +4,12 @@ import type { AppEnv } from "../../env.ts";
 import { invalidRequest } from "../../errors.ts";
 import type * as routes from "./routes.ts";
 
-export const rank: RouteHandler<typeof routes.rank, AppEnv> = (c) => {
+export const rank: RouteHandler<typeof routes.rank, AppEnv> = async (c) => {
+  const input = c.req.valid("json");
   try {
-    // Workers set no services (and load no solver): branch and bound only there.
-    return c.json(rankTable(c.req.valid("json"), { lpSolver: c.get("services")?.kemenySolver }), 200);
+    // The Node server ranks on its compute pool; Cloudflare Workers set no services and rank inline (branch and bound only).
+    const compute = c.get("services")?.compute;
+    return c.json(compute ? await compute.run({ kind: "rank", input }) : rankTable(input), 200);
   } catch (err) {
     if (err instanceof RankingInputError) throw invalidRequest(err.details, "invalid score table");
     throw err;

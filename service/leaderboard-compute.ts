@@ -1,0 +1,60 @@
+/**
+ * Task-level leaderboards computed from one snapshot of current scores (pure: no I/O). Runs in
+ * the compute worker (service/compute-worker.ts); the leaderboard service only caches results.
+ */
+import { Table, bootstrapTaskLevel, rankPreparedTable, type LinearSolver, type TaskMethod } from "../ranking/index.ts";
+import type { BenchmarkRecord, CurrentScores } from "../db/index.ts";
+import type { Leaderboard, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
+import { publicTask } from "./public-task.ts";
+import { attachUncertainty } from "./uncertainty.ts";
+
+/** The task-level score Table of `systems` (in that order) over `tasks` (a current snapshot or a leaderboard). */
+export function scoreTable(
+  tasks: readonly Pick<LeaderboardTask, "slug" | "higherIsBetter" | "weight">[],
+  systems: readonly { slug: string; scores: Record<string, number> }[],
+): Table {
+  const m = tasks.length;
+  const scores = new Float64Array(systems.length * m).fill(NaN);
+  const col = new Map(tasks.map((t, i) => [t.slug, i]));
+  systems.forEach((s, i) => {
+    for (const [task, v] of Object.entries(s.scores)) {
+      const t = col.get(task);
+      if (t !== undefined && typeof v === "number" && Number.isFinite(v)) scores[i * m + t] = v;
+    }
+  });
+  return new Table({
+    systems: systems.map((s) => s.slug),
+    tasks: tasks.map((t) => t.slug),
+    scores,
+    higherIsBetter: tasks.map((t) => t.higherIsBetter),
+    weights: tasks.map((t) => t.weight),
+  });
+}
+
+/** Rank the current scores of a benchmark (pure; `current` is one snapshot). */
+export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery, lpSolver?: LinearSolver): Leaderboard {
+  if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
+  const tasks = current.tasks;
+  const systems = current.systems;
+  const table = scoreTable(tasks, systems);
+  const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs, lpSolver });
+  const bySlug = new Map(systems.map((s) => [s.slug, s]));
+  const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
+    const s = bySlug.get(r.slug)!;
+    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
+  });
+  const lb: Leaderboard = {
+    benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },
+    level: "task",
+    tasks: tasks.map(publicTask),
+    methods: ranked.methods,
+    systems: rows,
+    ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
+    agreement: ranked.agreement,
+  };
+  const u = query.uncertainty;
+  if (!u) return lb;
+  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
+  const shown = scoreTable(tasks, lb.systems);
+  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
+}
