@@ -39,26 +39,26 @@ export async function submit(
   requireBenchmarkWriter(principal, benchmark.id);
   if (requests.length === 0) throw invalid("no submissions", [{ field: "submissions", message: "at least one submission is required" }]);
 
-  return rejectingBadData(transaction(db, async (tx) => {
-    const taskIds = new Map((await listTasks(tx, benchmark.id)).map((t) => [t.slug, t.id]));
-    const issues: FieldIssue[] = [];
-    const entries: SubmissionInput[] = requests.map((req, i) => {
-      const prefix = bulk ? `submissions[${i}].` : "";
-      const scores: SubmissionInput["scores"] = [];
-      const keys = Object.keys(req.scores);
-      if (keys.length === 0) issues.push({ field: `${prefix}scores`, message: "at least one score is required" });
-      for (const key of keys) {
-        const taskId = taskIds.get(key);
-        const score = req.scores[key];
-        if (taskId === undefined) issues.push({ field: `${prefix}scores.${key}`, message: `unknown task "${key}"` });
-        else if (typeof score !== "number" || !Number.isFinite(score)) issues.push({ field: `${prefix}scores.${key}`, message: "score must be a finite number" });
-        else scores.push({ taskId, score });
-      }
-      return { system: req.system, metadata: req.metadata, scores };
-    });
-    if (issues.length) throw invalid("invalid submission", issues);
-    return insertSubmissions(tx, benchmark.id, entries);
-  }));
+  // Tasks never change after creation: validate before the transaction, which then holds its
+  // connection for two statements and the benchmark row lock only for the last (insertSubmissions).
+  const taskIds = new Map((await listTasks(db, benchmark.id)).map((t) => [t.slug, t.id]));
+  const issues: FieldIssue[] = [];
+  const entries: SubmissionInput[] = requests.map((req, i) => {
+    const prefix = bulk ? `submissions[${i}].` : "";
+    const scores: SubmissionInput["scores"] = [];
+    const keys = Object.keys(req.scores);
+    if (keys.length === 0) issues.push({ field: `${prefix}scores`, message: "at least one score is required" });
+    for (const key of keys) {
+      const taskId = taskIds.get(key);
+      const score = req.scores[key];
+      if (taskId === undefined) issues.push({ field: `${prefix}scores.${key}`, message: `unknown task "${key}"` });
+      else if (typeof score !== "number" || !Number.isFinite(score)) issues.push({ field: `${prefix}scores.${key}`, message: "score must be a finite number" });
+      else scores.push({ taskId, score });
+    }
+    return { system: req.system, metadata: req.metadata, scores };
+  });
+  if (issues.length) throw invalid("invalid submission", issues);
+  return rejectingBadData(transaction(db, (tx) => insertSubmissions(tx, benchmark.id, entries)));
 }
 
 /** A system's submissions, newest first. */

@@ -136,8 +136,10 @@ export async function getRevision(db: Db, benchmarkId: number): Promise<number |
 }
 
 /**
- * Bump the revision and return the new value. Call it FIRST in a write transaction: the row
- * lock it takes serializes concurrent writers of the same benchmark.
+ * Bump the revision and return the new value, in one statement. The row lock it takes is held
+ * until the transaction ends and serializes writers of the benchmark: call it as the LAST
+ * statement of a write transaction (after the data it covers) so the lock is held briefly. A
+ * writer waiting on the lock adds 1 to the committed value: no bump is lost.
  */
 export async function bumpRevision(db: Db, benchmarkId: number): Promise<number> {
   const [row] = await db
