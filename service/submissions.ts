@@ -3,8 +3,6 @@ import {
   getSystemBySlug,
   insertSubmissions,
   listSubmissionHistory,
-  listTasks,
-  transaction,
   type Db,
   type HistoryEntry,
   type StoredSubmission,
@@ -12,7 +10,7 @@ import {
   type SystemInput,
 } from "../db/index.ts";
 import { requireBenchmarkWriter, type Principal } from "./auth.ts";
-import { requireBenchmark } from "./benchmarks.ts";
+import { getBenchmark, requireBenchmark } from "./benchmarks.ts";
 import { invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 
 export interface SubmissionRequest {
@@ -24,7 +22,7 @@ export interface SubmissionRequest {
 export type { HistoryEntry, StoredSubmission };
 
 /**
- * Store one or many submissions in one transaction. Order of checks: benchmark exists (404),
+ * Store one or many submissions, all or nothing (one statement). Order of checks: benchmark exists (404),
  * the principal may write to it (403), then every task slug and score is valid (400) — with
  * `details` naming `submissions[i].scores.<task>` (or `scores.<task>` when `bulk` is false).
  */
@@ -35,13 +33,13 @@ export async function submit(
   requests: SubmissionRequest[],
   bulk = true,
 ): Promise<{ revision: number; submissions: StoredSubmission[] }> {
-  const benchmark = await requireBenchmark(db, benchmarkSlug);
+  // One statement reads the benchmark and its tasks (which never change after creation), one
+  // writes everything and bumps the revision (insertSubmissions): no transaction round trips.
+  const benchmark = await getBenchmark(db, benchmarkSlug);
   requireBenchmarkWriter(principal, benchmark.id);
   if (requests.length === 0) throw invalid("no submissions", [{ field: "submissions", message: "at least one submission is required" }]);
 
-  // Tasks never change after creation: validate before the transaction, which then holds its
-  // connection for two statements and the benchmark row lock only for the last (insertSubmissions).
-  const taskIds = new Map((await listTasks(db, benchmark.id)).map((t) => [t.slug, t.id]));
+  const taskIds = new Map(benchmark.tasks.map((t) => [t.slug, t.id]));
   const issues: FieldIssue[] = [];
   const entries: SubmissionInput[] = requests.map((req, i) => {
     const prefix = bulk ? `submissions[${i}].` : "";
@@ -58,7 +56,7 @@ export async function submit(
     return { system: req.system, metadata: req.metadata, scores };
   });
   if (issues.length) throw invalid("invalid submission", issues);
-  return rejectingBadData(transaction(db, (tx) => insertSubmissions(tx, benchmark.id, entries)));
+  return rejectingBadData(insertSubmissions(db, benchmark.id, entries));
 }
 
 /** A system's submissions, newest first. */

@@ -40,27 +40,23 @@ export interface HistoryEntry {
 }
 
 /**
- * Store submissions of one benchmark and bump its revision; run inside a transaction.
- *
- * Two statements, so that the benchmark row is locked late and briefly: ONE statement writes
- * everything (systems upsert, submissions, scores, as data-modifying CTEs), then the revision
- * bump (`bumpRevision`) takes the benchmark row lock, held only until the caller commits.
- * Concurrent writers of different systems insert in parallel and queue only for the bump.
+ * Store submissions of one benchmark and bump its revision in ONE statement (atomic on its own,
+ * so callers need no transaction; inside one it works the same). The benchmark row is locked
+ * late and briefly: the statement is an `update benchmarks set revision = revision + 1 ...
+ * returning revision` whose condition first runs the writing CTEs (systems upsert, submissions,
+ * scores), so the row lock is taken last and held only until the commit, with no round trip
+ * in between. Concurrent writers of different systems write in parallel and queue only there.
  *
  * Why this stays correct: the data and the bump commit together, so a READ COMMITTED statement
  * (one snapshot) sees both or neither; a writer waiting on the row lock re-reads the committed
- * revision before adding 1, so no bump is lost, and revisions follow commit order. The systems
- * upsert locks each system row (in slug order: no deadlock between two bulk writers) before
- * its submission ids are drawn, so a system's newest submission (max id) is also its last
+ * revision before adding 1, so no bump is lost and revisions follow commit order. The systems
+ * upsert locks each system row (in slug order: two bulk writers cannot deadlock) before its
+ * submission ids are drawn, so a system's newest submission (max id) is also its last
  * committed one. Returns the submissions in input order.
  */
 export async function insertSubmissions(db: Db, benchmarkId: number, entries: SubmissionInput[]): Promise<{ revision: number; submissions: StoredSubmission[] }> {
-  const submissions = entries.length ? await writeSubmissions(db, benchmarkId, entries) : [];
-  return { revision: await bumpRevision(db, benchmarkId), submissions };
-}
+  if (entries.length === 0) return { revision: await bumpRevision(db, benchmarkId), submissions: [] };
 
-/** The one statement writing systems, submissions and scores (see insertSubmissions). */
-async function writeSubmissions(db: Db, benchmarkId: number, entries: SubmissionInput[]): Promise<StoredSubmission[]> {
   // Systems: last mention of a slug wins for name/url/metadata; absent fields keep stored values.
   const bySlug = new Map<string, SystemInput>();
   for (const e of entries) bySlug.set(e.system.slug, { ...bySlug.get(e.system.slug), ...stripUndefined(e.system), slug: e.system.slug });
@@ -78,8 +74,9 @@ async function writeSubmissions(db: Db, benchmarkId: number, entries: Submission
   });
 
   // `numbered` draws submission ids after the join (so after the system rows are locked) and
-  // after the sort (so in input order); MATERIALIZED: nextval runs once per submission.
-  const rows = await query<{ ord: number; id: number; created_at: unknown; slug: string; name: string }>(
+  // after the sort (so in input order); MATERIALIZED: nextval runs once per submission. The
+  // update's condition reads `stored` and `scored`, so every insert is done before it locks.
+  const rows = await query<{ revision: number; submissions: unknown }>(
     db,
     sql`
       with system_input as (
@@ -106,15 +103,24 @@ async function writeSubmissions(db: Db, benchmarkId: number, entries: Submission
         select n.id, sc.task_id, sc.score
         from unnest(${pgArrayLiteral(ords)}::int[], ${pgArrayLiteral(taskIds)}::int[], ${pgArrayLiteral(scores)}::float8[]) as sc(ord, task_id, score)
         join numbered n on n.ord = sc.ord
+        returning 1
       )
-      select n.ord, n.id, st.created_at, u.slug, u.name
-      from numbered n join stored st on st.id = n.id join upserted u on u.id = n.system_id`,
+      update benchmarks set revision = revision + 1
+      where id = ${benchmarkId} and (select count(*) from stored) + (select count(*) from scored) >= 0
+      returning revision,
+        (select json_agg(json_build_object('ord', n.ord, 'id', n.id, 'createdAt', st.created_at, 'slug', u.slug, 'name', u.name))
+         from numbered n join stored st on st.id = n.id join upserted u on u.id = n.system_id) as submissions`,
   );
-  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
-  return entries.map((_, ord) => {
-    const r = byOrd.get(ord)!;
-    return { id: Number(r.id), system: { slug: r.slug, name: r.name }, createdAt: toIso(r.created_at) };
-  });
+  const row = rows[0];
+  if (!row) throw new Error(`benchmark ${benchmarkId} not found`);
+  const byOrd = new Map(fromJson<{ ord: number; id: number; createdAt: string; slug: string; name: string }[]>(row.submissions).map((r) => [r.ord, r]));
+  return {
+    revision: Number(row.revision),
+    submissions: entries.map((_, ord) => {
+      const r = byOrd.get(ord)!;
+      return { id: r.id, system: { slug: r.slug, name: r.name }, createdAt: toIso(r.createdAt) };
+    }),
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
