@@ -56,7 +56,7 @@ export async function submit(
     return { system: req.system, metadata: req.metadata, scores };
   });
   if (issues.length) throw invalid("invalid submission", issues);
-  return rejectingBadData(insertSubmissions(db, benchmark.id, entries));
+  return rejectingBadData(insertSubmissions(db, benchmark.id, entries), bulk ? { submissions: requests } : requests[0]);
 }
 
 /** A system's submissions, newest first. */

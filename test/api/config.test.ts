@@ -13,6 +13,7 @@ describe("config", () => {
       uploadLimitBytes: 512 * 1024 * 1024,
       rateLimitPerMinute: 6000,
       trustProxy: false,
+      postgres: { poolSize: 10, connectTimeoutMs: 2000, statementTimeoutMs: 30_000, idleTimeoutMs: 60_000, poolWaitMs: 5000 },
     });
   });
 
@@ -36,5 +37,21 @@ describe("config: rate limit", () => {
   it("parses PODIUM_RATE_LIMIT_PER_MINUTE (0 disables) and PODIUM_TRUST_PROXY", () => {
     expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "0", PODIUM_TRUST_PROXY: "true" })).toMatchObject({ rateLimitPerMinute: 0, trustProxy: true });
     expect(parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "30", PODIUM_TRUST_PROXY: "" })).toMatchObject({ rateLimitPerMinute: 30, trustProxy: false });
+  });
+});
+
+describe("config: PostgreSQL pool", () => {
+  it("parses PODIUM_DB_* (0 disables the statement and idle timeouts) and rejects nonsense", () => {
+    const env = {
+      PODIUM_DB_POOL_SIZE: "20",
+      PODIUM_DB_CONNECT_TIMEOUT_MS: "500",
+      PODIUM_DB_STATEMENT_TIMEOUT_MS: "0",
+      PODIUM_DB_IDLE_TIMEOUT_MS: "0",
+      PODIUM_DB_POOL_WAIT_MS: "250",
+    };
+    expect(parseConfig(env).postgres).toEqual({ poolSize: 20, connectTimeoutMs: 500, statementTimeoutMs: 0, idleTimeoutMs: 0, poolWaitMs: 250 });
+    expect(() => parseConfig({ PODIUM_DB_POOL_SIZE: "0" })).toThrow(/PODIUM_DB_POOL_SIZE/);
+    expect(() => parseConfig({ PODIUM_DB_CONNECT_TIMEOUT_MS: "2s" })).toThrow(/PODIUM_DB_CONNECT_TIMEOUT_MS/);
+    expect(() => parseConfig({ PODIUM_DB_POOL_WAIT_MS: "-5" })).toThrow(/PODIUM_DB_POOL_WAIT_MS/);
   });
 });
