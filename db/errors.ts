@@ -101,5 +101,12 @@ export function unavailabilityOf(err: unknown): Unavailability | undefined {
   const state = sqlStateOf(err);
   if (state === "53300" || state === "53400") return "busy"; // too_many_connections, configuration_limit_exceeded
   if (state === "57014") return "timeout"; // query_canceled: statement_timeout
+  if (isTransientConflict(err)) return "busy"; // still failing after the caller's retries
   return undefined;
+}
+
+/** A deadlock victim or serialization failure: the statement was rolled back and may simply be run again. */
+export function isTransientConflict(err: unknown): boolean {
+  const state = sqlStateOf(err);
+  return state === "40P01" || state === "40001";
 }

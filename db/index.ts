@@ -17,7 +17,7 @@ export {
 export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
 export { acquireDirLock, DataDirLockedError, type DirLock } from "./lock.ts";
 export { openMemoryDatabase, createScratchPostgresDatabase, emptyDatabase } from "./scratch.ts";
-export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
+export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, isTransientConflict, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
 export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";

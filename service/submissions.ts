@@ -2,6 +2,7 @@
 import {
   getSystemBySlug,
   insertSubmissions,
+  isTransientConflict,
   listSubmissionHistory,
   type Db,
   type HistoryEntry,
@@ -56,7 +57,22 @@ export async function submit(
     return { system: req.system, metadata: req.metadata, scores };
   });
   if (issues.length) throw invalid("invalid submission", issues);
-  return rejectingBadData(insertSubmissions(db, benchmark.id, entries), bulk ? { submissions: requests } : requests[0]);
+  return rejectingBadData(retryingConflicts(() => insertSubmissions(db, benchmark.id, entries)), bulk ? { submissions: requests } : requests[0]);
+}
+
+/**
+ * Run a single-statement write again when PostgreSQL chose it as a deadlock victim (possible
+ * against an instance upload creating the same new system: it locks the benchmark first). The
+ * statement was rolled back, so running it again is safe.
+ */
+async function retryingConflicts<T>(write: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= attempts || !isTransientConflict(err)) throw err;
+    }
+  }
 }
 
 /** A system's submissions, newest first. */

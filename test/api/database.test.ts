@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.ts";
 import { parseConfig } from "../../api/config.ts";
 import { sql } from "drizzle-orm";
-import { databaseFromUrl } from "../../db/index.ts";
+import { beginInstanceUpload, bumpRevision, databaseFromUrl, query, transaction } from "../../db/index.ts";
 import { asDomainError } from "../../service/errors.ts";
 import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi } from "../helpers/app.ts";
@@ -193,6 +193,32 @@ if (backends().includes("postgres"))
         await database.close();
         await proxy.cut().catch(() => {});
         await direct.close();
+      }
+    });
+
+    it("a submission chosen as a deadlock victim (against an upload creating the same system) is run again", { timeout: 60_000 }, async () => {
+      const { database } = await createPostgresDatabase();
+      const services = createServices(database, { adminToken: ADMIN_TOKEN });
+      try {
+        await services.benchmarks.create({ kind: "admin" }, { slug: "glue", name: "GLUE", tasks: [{ slug: "a", name: "A" }] });
+        const { id } = await services.benchmarks.require("glue");
+        let submitted: Promise<unknown> | undefined;
+        // The upload's order: benchmark row first, then the system. The submission's: system, then benchmark.
+        const upload = transaction(database.db, async (tx) => {
+          await bumpRevision(tx, id);
+          submitted = services.submissions.submit({ kind: "admin" }, "glue", [{ system: { slug: "x" }, scores: { a: 1 } }]);
+          submitted.catch(() => {});
+          const waitingOnLock = async () =>
+            Number((await query<{ n: number }>(database.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0].n);
+          while ((await waitingOnLock()) === 0) await new Promise((r) => setTimeout(r, 20));
+          await beginInstanceUpload(tx, id, "x"); // waits on the submission's new row: a deadlock
+        }).catch((e: unknown) => e);
+        await upload;
+        const result = (await submitted) as { submissions: { system: { slug: string } }[] };
+        expect(result.submissions[0].system.slug).toBe("x");
+        expect((await services.submissions.history("glue", "x")).length).toBe(1);
+      } finally {
+        await database.close();
       }
     });
 
