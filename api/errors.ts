@@ -100,7 +100,8 @@ export function errorResponse(c: Context, err: ApiError): Response {
 
 export const onError: ErrorHandler = (err, c) => {
   const apiError = toApiError(err);
-  if (apiError.status >= 500) console.error(`[podium] ${c.req.method} ${c.req.path} failed:`, err);
+  // 503s (database down, pool busy) are expected conditions, logged once where they arise.
+  if (apiError.status >= 500 && apiError.status !== 503) console.error(`[podium] ${c.req.method} ${c.req.path} failed:`, err);
   return errorResponse(c, apiError);
 };
 

@@ -18,6 +18,8 @@ export interface GuardOptions {
   poolWaitMs: number;
   probeIntervalMs?: number;
   probeTimeoutMs?: number;
+  /** Told when the circuit opens (`up` false, with the failure) and closes again. */
+  onChange?: (up: boolean, cause?: unknown) => void;
 }
 
 interface Waiter {
@@ -66,7 +68,7 @@ export class DatabaseGuard {
     try {
       return await operation();
     } catch (err) {
-      if (isConnectionFailure(err)) this.open();
+      if (isConnectionFailure(err)) this.open(err);
       throw err;
     } finally {
       this.release();
@@ -105,9 +107,10 @@ export class DatabaseGuard {
     else this.active--;
   }
 
-  private open(): void {
+  private open(cause: unknown): void {
     if (this.down || this.closed) return;
     this.down = true;
+    this.options.onChange?.(false, cause);
     for (const waiter of this.waiting.splice(0)) waiter.fail(downError());
     this.scheduleProbe(0);
   }
@@ -116,8 +119,10 @@ export class DatabaseGuard {
     if (this.closed) return;
     this.probeTimer = setTimeout(async () => {
       const answered = await within(this.options.probeTimeoutMs ?? 2000, this.probe);
-      if (answered) this.down = false;
-      else this.scheduleProbe(this.options.probeIntervalMs ?? 500);
+      if (answered) {
+        this.down = false;
+        this.options.onChange?.(true);
+      } else this.scheduleProbe(this.options.probeIntervalMs ?? 500);
     }, delayMs);
     this.probeTimer.unref?.();
   }

@@ -109,7 +109,11 @@ export function databaseFromUrl(url: string, settings: Partial<PostgresSettings>
     onnotice: () => {},
     connection: s.statementTimeoutMs > 0 ? { statement_timeout: s.statementTimeoutMs } : {},
   });
-  const guard = new DatabaseGuard({ poolSize: s.poolSize, poolWaitMs: s.poolWaitMs, probeTimeoutMs: s.connectTimeoutMs + 500 }, async () => {
+  const onChange = (up: boolean, cause?: unknown) =>
+    up
+      ? console.warn("[podium] database reachable again")
+      : console.warn(`[podium] database unreachable (${describeFailure(cause)}); answering 503 until a probe succeeds`);
+  const guard = new DatabaseGuard({ poolSize: s.poolSize, poolWaitMs: s.poolWaitMs, probeTimeoutMs: s.connectTimeoutMs + 500, onChange }, async () => {
     const [row] = await client`select 1 as ok`;
     return row?.ok === 1;
   });
@@ -126,6 +130,13 @@ export function databaseFromUrl(url: string, settings: Partial<PostgresSettings>
 }
 
 type Sql = ReturnType<typeof postgres>;
+
+/** The innermost error's code or message (drizzle wraps the driver's error), for the log. */
+function describeFailure(err: unknown): string {
+  let cur = err as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
+  while (cur?.cause) cur = cur.cause as typeof cur;
+  return String(cur?.code ?? cur?.message ?? err);
+}
 
 /**
  * The postgres.js client as drizzle uses it (`unsafe(...)` awaited or `.values()`, `begin(fn)`),
