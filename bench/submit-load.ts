@@ -6,9 +6,16 @@
  *
  * Prints submissions/s and the error count. Not part of `npm run bench` (it needs PostgreSQL).
  */
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { createScratchPostgresDatabase } from "../db/index.ts";
 import { freePort, start, stop, waitHealthy } from "../test/helpers/server.ts";
+
+/** CPU time (user + system, ms) of a process so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) throw new Error("set DATABASE_URL to a PostgreSQL server (a scratch database is created and dropped)");
@@ -31,6 +38,7 @@ try {
   if (created.status !== 201) throw new Error(`create benchmark: ${created.status} ${await created.text()}`);
 
   let n = 0;
+  const cpuBefore = cpuMs(server.child.pid!);
   const result = await autocannon({
     url: `${base}/api/v1/benchmarks/load/submissions`,
     connections: clients,
@@ -44,11 +52,12 @@ try {
       },
     ],
   });
+  const cpuPerWrite = (cpuMs(server.child.pid!) - cpuBefore) / Math.max(1, result["2xx"]);
   const ok = result["2xx"];
   const failed = result.non2xx + result.errors + result.timeouts;
   const revision = (await (await fetch(`${base}/api/v1/benchmarks/load`)).json()) as { revision?: number };
   console.log(
-    `${clients} clients, ${seconds} s: ${(ok / seconds).toFixed(0)} submissions/s, ${failed} failed, latency p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms, revision ${revision.revision}`,
+    `${clients} clients, ${seconds} s: ${(ok / seconds).toFixed(0)} submissions/s, ${failed} failed, latency p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms, server CPU ${cpuPerWrite.toFixed(1)} ms/submission, revision ${revision.revision}`,
   );
 } finally {
   await stop(server);
