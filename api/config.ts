@@ -4,6 +4,19 @@ import { isPublicBaseUrl } from "./public-url.ts";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 
+/** A whole number of `unit` (at least `min`), `fallback` when unset. */
+function wholeNumber(unit: string, fallback: number, min: number) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,9}$/, `must be a whole number of ${unit}`)
+      .transform(Number)
+      .refine((n) => n >= min, `must be at least ${min}`)
+      .default(fallback),
+  );
+}
+
 const ConfigSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
@@ -61,6 +74,12 @@ const ConfigSchema = z.object({
   PODIUM_COMPUTE_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).optional()),
   PODIUM_WORKER_MEMORY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(64).max(1_000_000).optional()),
   PODIUM_COMPUTE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).optional()),
+  // PostgreSQL (DATABASE_URL) pool: see db/client.ts PostgresSettings.
+  PODIUM_DB_POOL_SIZE: wholeNumber("connections", 10, 1),
+  PODIUM_DB_CONNECT_TIMEOUT_MS: wholeNumber("milliseconds", 2000, 1),
+  PODIUM_DB_STATEMENT_TIMEOUT_MS: wholeNumber("milliseconds (0 disables)", 30_000, 0),
+  PODIUM_DB_IDLE_TIMEOUT_MS: wholeNumber("milliseconds (0 keeps idle connections)", 60_000, 0),
+  PODIUM_DB_POOL_WAIT_MS: wholeNumber("milliseconds", 5000, 1),
 });
 
 export interface Config {
@@ -94,6 +113,17 @@ export interface Config {
   computeQueue?: number;
   workerMemoryMb?: number;
   computeTimeoutMs?: number;
+  /** PostgreSQL pool and timeouts (PODIUM_DB_*), used with DATABASE_URL. */
+  postgres: {
+    poolSize: number;
+    connectTimeoutMs: number;
+    /** 0 disables. */
+    statementTimeoutMs: number;
+    /** 0 keeps idle connections open. */
+    idleTimeoutMs: number;
+    /** Longest wait for a free pooled connection before 503. */
+    poolWaitMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -126,6 +156,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     computeQueue: e.PODIUM_COMPUTE_QUEUE,
     workerMemoryMb: e.PODIUM_WORKER_MEMORY_MB,
     computeTimeoutMs: e.PODIUM_COMPUTE_TIMEOUT_MS,
+    postgres: {
+      poolSize: e.PODIUM_DB_POOL_SIZE,
+      connectTimeoutMs: e.PODIUM_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.PODIUM_DB_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMs: e.PODIUM_DB_IDLE_TIMEOUT_MS,
+      poolWaitMs: e.PODIUM_DB_POOL_WAIT_MS,
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { DomainError, type DomainErrorKind, type FieldIssue } from "../service/errors.ts";
+import { asDomainError, type DomainErrorKind, type FieldIssue } from "../service/errors.ts";
 
 export type ErrorCode =
   | "invalid_request"
@@ -43,7 +43,7 @@ export const notFound = (message = "not found") => new ApiError(404, "not_found"
 export const payloadTooLarge = (limit: number) => new ApiError(413, "payload_too_large", `request body exceeds ${limit} bytes`);
 export const unsupportedMediaType = (message = "unsupported content type; send application/json") =>
   new ApiError(415, "unsupported_media_type", message);
-export const unavailable = (message: string) => new ApiError(503, "unavailable", message);
+export const unavailable = (message: string, retryAfterSeconds = 2) => new ApiError(503, "unavailable", message, undefined, retryAfterSeconds);
 
 const DOMAIN_STATUS: Record<DomainErrorKind, [ContentfulStatusCode, ErrorCode]> = {
   invalid: [400, "invalid_request"],
@@ -73,9 +73,10 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 /** Convert any thrown value to an ApiError (unknown exceptions become 500 `internal`). */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof DomainError) {
-    const [status, code] = DOMAIN_STATUS[err.kind];
-    return new ApiError(status, code, err.message, err.details, err.retryAfterSeconds);
+  const domain = asDomainError(err); // database outages included (503 unavailable)
+  if (domain) {
+    const [status, code] = DOMAIN_STATUS[domain.kind];
+    return new ApiError(status, code, domain.message, domain.details, domain.retryAfterSeconds);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
@@ -99,7 +100,8 @@ export function errorResponse(c: Context, err: ApiError): Response {
 
 export const onError: ErrorHandler = (err, c) => {
   const apiError = toApiError(err);
-  if (apiError.status >= 500) console.error(`[podium] ${c.req.method} ${c.req.path} failed:`, err);
+  // 503s (database down, pool busy) are expected conditions, logged once where they arise.
+  if (apiError.status >= 500 && apiError.status !== 503) console.error(`[podium] ${c.req.method} ${c.req.path} failed:`, err);
   return errorResponse(c, apiError);
 };
 

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { DatabaseGuard, within } from "./availability.ts";
 import { acquireDirLock, type DirLock } from "./lock.ts";
 import * as schema from "./schema.ts";
 
@@ -20,15 +21,40 @@ export type BackendKind = "pglite" | "postgres";
 export interface Database {
   db: Db;
   kind: BackendKind;
-  /** Answers `SELECT 1`; false on any error. */
-  ping(): Promise<boolean>;
+  /** Answers `SELECT 1` within `timeoutMs` (default 2 s); false on any error, at once while PostgreSQL is known to be down. */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** postgres.js pool settings (PODIUM_DB_* in api/config.ts). */
+export interface PostgresSettings {
+  /** Connections in the pool. */
+  poolSize: number;
+  /** Give up connecting after this long (the request then gets 503). */
+  connectTimeoutMs: number;
+  /** `statement_timeout` of every connection; 0 disables. */
+  statementTimeoutMs: number;
+  /** Close connections idle this long; 0 keeps them open. */
+  idleTimeoutMs: number;
+  /** Longest wait for a free pooled connection (then 503); see db/availability.ts. */
+  poolWaitMs: number;
+}
+
+export const DEFAULT_POSTGRES_SETTINGS: PostgresSettings = {
+  poolSize: 10,
+  connectTimeoutMs: 2000,
+  statementTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
+  poolWaitMs: 5000,
+};
 
 export interface DatabaseConfig {
   databaseUrl?: string;
   dataDir: string;
+  postgres?: Partial<PostgresSettings>;
 }
+
+const DEFAULT_PING_TIMEOUT_MS = 2000;
 
 /** Rows of a `db.execute(sql...)` result: pglite gives `{rows}`, postgres.js an array. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -42,13 +68,8 @@ export async function query<T>(db: Db, statement: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(statement));
 }
 
-async function pingDb(db: Db): Promise<boolean> {
-  try {
-    const rows = await query<{ ok: number }>(db, sql`select 1 as ok`);
-    return Number(rows[0]?.ok) === 1;
-  } catch {
-    return false;
-  }
+function pingDb(db: Db, timeoutMs = DEFAULT_PING_TIMEOUT_MS): Promise<boolean> {
+  return within(timeoutMs, async () => Number((await query<{ ok: number }>(db, sql`select 1 as ok`))[0]?.ok) === 1);
 }
 
 /** Wrap an open PGlite instance (file-backed, in-memory or a clone). */
@@ -58,7 +79,7 @@ export function databaseFromPglite(client: PGlite, onClose?: () => void): Databa
   return {
     db,
     kind: "pglite",
-    ping: () => pingDb(db),
+    ping: (timeoutMs) => pingDb(db, timeoutMs),
     async close() {
       if (closed) return;
       closed = true;
@@ -71,16 +92,75 @@ export function databaseFromPglite(client: PGlite, onClose?: () => void): Databa
   };
 }
 
-/** Connect to PostgreSQL through postgres.js. */
-export function databaseFromUrl(url: string): Database {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+/** Reconnect delay (seconds) after failed attempts: short, since the guard stops retry storms (postgres.js's default grows to 20 s). */
+const reconnectBackoff = (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5);
+
+/**
+ * Connect to PostgreSQL through postgres.js, behind a DatabaseGuard (db/availability.ts): a
+ * bounded wait for a pooled connection and fast failures while the server is down.
+ */
+export function databaseFromUrl(url: string, settings: Partial<PostgresSettings> = {}): Database {
+  const s = { ...DEFAULT_POSTGRES_SETTINGS, ...settings };
+  const client = postgres(url, {
+    max: s.poolSize,
+    connect_timeout: s.connectTimeoutMs / 1000,
+    idle_timeout: s.idleTimeoutMs / 1000,
+    backoff: reconnectBackoff,
+    onnotice: () => {},
+    connection: s.statementTimeoutMs > 0 ? { statement_timeout: s.statementTimeoutMs } : {},
+  });
+  const onChange = (up: boolean, cause?: unknown) =>
+    up
+      ? console.warn("[podium] database reachable again")
+      : console.warn(`[podium] database unreachable (${describeFailure(cause)}); answering 503 until a probe succeeds`);
+  const guard = new DatabaseGuard({ poolSize: s.poolSize, poolWaitMs: s.poolWaitMs, probeTimeoutMs: s.connectTimeoutMs + 500, onChange }, async () => {
+    const [row] = await client`select 1 as ok`;
+    return row?.ok === 1;
+  });
+  const db = drizzlePostgres({ client: guardedClient(client, guard), schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
-    ping: () => pingDb(db),
-    close: () => client.end({ timeout: 5 }),
+    ping: (timeoutMs) => (guard.available ? pingDb(db, timeoutMs) : Promise.resolve(false)),
+    close: () => {
+      guard.close();
+      return client.end({ timeout: 5 });
+    },
   };
+}
+
+type Sql = ReturnType<typeof postgres>;
+
+/** The innermost error's code or message (drizzle wraps the driver's error), for the log. */
+function describeFailure(err: unknown): string {
+  let cur = err as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
+  while (cur?.cause) cur = cur.cause as typeof cur;
+  return String(cur?.code ?? cur?.message ?? err);
+}
+
+/**
+ * The postgres.js client as drizzle uses it (`unsafe(...)` awaited or `.values()`, `begin(fn)`),
+ * every query and transaction run through the guard. Transactions keep their own un-guarded
+ * client inside: they already hold their slot.
+ */
+function guardedClient(client: Sql, guard: DatabaseGuard): Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe")
+        return (...args: Parameters<Sql["unsafe"]>) => {
+          let all: Promise<unknown> | undefined;
+          const rows = () => (all ??= guard.run(() => target.unsafe(...args)));
+          return {
+            values: () => guard.run(() => target.unsafe(...args).values()),
+            then: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => rows().then(ok, fail),
+            catch: (fail: (e: unknown) => unknown) => rows().catch(fail),
+            finally: (fn: () => void) => rows().finally(fn),
+          };
+        };
+      if (prop === "begin") return (...args: unknown[]) => guard.run(() => (target.begin as (...a: unknown[]) => Promise<unknown>)(...args));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 /**
@@ -88,7 +168,7 @@ export function databaseFromUrl(url: string): Database {
  * `dataDir` guarded by a pid lock (throws DataDirLockedError if another process holds it).
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.databaseUrl) return databaseFromUrl(config.databaseUrl);
+  if (config.databaseUrl) return databaseFromUrl(config.databaseUrl, config.postgres);
   const lock: DirLock = acquireDirLock(config.dataDir);
   try {
     const client = new PGlite(path.join(config.dataDir, "pgdata"));

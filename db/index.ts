@@ -1,11 +1,23 @@
 /** The db/ public surface: the only module tree that imports drizzle or a driver. */
 import type { Db } from "./client.ts";
 
-export { openDatabase, databaseFromPglite, databaseFromUrl, query, rowsOf, type Database, type Db, type BackendKind, type DatabaseConfig } from "./client.ts";
+export {
+  openDatabase,
+  databaseFromPglite,
+  databaseFromUrl,
+  query,
+  rowsOf,
+  DEFAULT_POSTGRES_SETTINGS,
+  type Database,
+  type Db,
+  type BackendKind,
+  type DatabaseConfig,
+  type PostgresSettings,
+} from "./client.ts";
 export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
 export { acquireDirLock, DataDirLockedError, processStartTime, type DirLock } from "./lock.ts";
 export { openMemoryDatabase, createScratchPostgresDatabase, emptyDatabase } from "./scratch.ts";
-export { isUniqueViolation, constraintOf, sqlStateOf } from "./errors.ts";
+export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, isTransientConflict, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
 export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";

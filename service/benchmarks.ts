@@ -33,7 +33,7 @@ export async function createBenchmark(db: Db, principal: Principal, input: NewBe
   });
   if (issues.length) throw invalid("invalid benchmark", issues);
   try {
-    return await rejectingBadData(transaction(db, (tx) => insertBenchmark(tx, input)));
+    return await rejectingBadData(transaction(db, (tx) => insertBenchmark(tx, input)), input);
   } catch (err) {
     if (isUniqueViolation(err, "benchmarks_slug_unique")) throw conflict(`benchmark slug "${input.slug}" is taken`, [{ field: "slug", message: "already taken" }]);
     throw err;

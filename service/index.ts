@@ -91,7 +91,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
     robustness: createRobustnessService(leaderboards, compute),
     health: {
-      ping: () => database.ping(),
+      /** `SELECT 1` within `timeoutMs`; false at once while PostgreSQL is known to be down. */
+      ping: (timeoutMs?: number) => database.ping(timeoutMs),
     },
   };
 }

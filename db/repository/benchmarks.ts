@@ -124,9 +124,15 @@ export async function listTasks(db: Db, benchmarkId: number): Promise<TaskRecord
   return db.select(taskColumns).from(tasks).where(eq(tasks.benchmarkId, benchmarkId)).orderBy(asc(tasks.position));
 }
 
+/** A benchmark and its tasks (by position), in one statement. */
 export async function getBenchmarkWithTasks(db: Db, slug: string): Promise<BenchmarkWithTasks | null> {
-  const benchmark = await getBenchmarkBySlug(db, slug);
-  return benchmark ? { ...benchmark, tasks: await listTasks(db, benchmark.id) } : null;
+  const [row] = await query<{ id: number; slug: string; name: string; description: string | null; revision: number; created_at: unknown; tasks: unknown }>(
+    db,
+    sql`select b.id, b.slug, b.name, b.description, b.revision, b.created_at, ${TASKS_OF_B} as tasks from benchmarks b where b.slug = ${slug}`,
+  );
+  if (!row) return null;
+  const { created_at, tasks: taskJson, ...benchmark } = row;
+  return { ...benchmark, id: Number(benchmark.id), revision: Number(benchmark.revision), createdAt: toIso(created_at), tasks: fromJson<TaskRecord[]>(taskJson) };
 }
 
 /** Current revision, read from the database (cheap; use for ETags). null if the benchmark is gone. */
@@ -136,8 +142,10 @@ export async function getRevision(db: Db, benchmarkId: number): Promise<number |
 }
 
 /**
- * Bump the revision and return the new value. Call it FIRST in a write transaction: the row
- * lock it takes serializes concurrent writers of the same benchmark.
+ * Bump the revision and return the new value, in one statement. The row lock it takes is held
+ * until the transaction ends and serializes writers of the benchmark: call it as the LAST
+ * statement of a write transaction (after the data it covers) so the lock is held briefly. A
+ * writer waiting on the lock adds 1 to the committed value: no bump is lost.
  */
 export async function bumpRevision(db: Db, benchmarkId: number): Promise<number> {
   const [row] = await db

@@ -18,6 +18,7 @@ describe("config", () => {
       expensiveReadsPerMinute: 60,
       shutdownGraceMs: 10_000,
       trustProxy: false,
+      postgres: { poolSize: 10, connectTimeoutMs: 2000, statementTimeoutMs: 30_000, idleTimeoutMs: 60_000, poolWaitMs: 5000 },
     });
   });
 
@@ -65,5 +66,21 @@ describe("config: compute pool", () => {
     expect(() => parseConfig({ PODIUM_COMPUTE_QUEUE: "-1" })).toThrow(/PODIUM_COMPUTE_QUEUE/);
     expect(() => parseConfig({ PODIUM_WORKER_MEMORY_MB: "8" })).toThrow(/PODIUM_WORKER_MEMORY_MB/);
     expect(() => parseConfig({ PODIUM_COMPUTE_TIMEOUT_MS: "soon" })).toThrow(/PODIUM_COMPUTE_TIMEOUT_MS/);
+  });
+});
+
+describe("config: PostgreSQL pool", () => {
+  it("parses PODIUM_DB_* (0 disables the statement and idle timeouts) and rejects nonsense", () => {
+    const env = {
+      PODIUM_DB_POOL_SIZE: "20",
+      PODIUM_DB_CONNECT_TIMEOUT_MS: "500",
+      PODIUM_DB_STATEMENT_TIMEOUT_MS: "0",
+      PODIUM_DB_IDLE_TIMEOUT_MS: "0",
+      PODIUM_DB_POOL_WAIT_MS: "250",
+    };
+    expect(parseConfig(env).postgres).toEqual({ poolSize: 20, connectTimeoutMs: 500, statementTimeoutMs: 0, idleTimeoutMs: 0, poolWaitMs: 250 });
+    expect(() => parseConfig({ PODIUM_DB_POOL_SIZE: "0" })).toThrow(/PODIUM_DB_POOL_SIZE/);
+    expect(() => parseConfig({ PODIUM_DB_CONNECT_TIMEOUT_MS: "2s" })).toThrow(/PODIUM_DB_CONNECT_TIMEOUT_MS/);
+    expect(() => parseConfig({ PODIUM_DB_POOL_WAIT_MS: "-5" })).toThrow(/PODIUM_DB_POOL_WAIT_MS/);
   });
 });
