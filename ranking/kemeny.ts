@@ -45,11 +45,39 @@ export interface KemenyOptions {
   lpSolver?: LinearSolver;
   /** With lpSolver: the branch-and-bound slice tried first, in clock units (default budgetMs / 20; 0: none). */
   bbSliceMs?: number;
+  /**
+   * The clock reading the budget counts from (default: now() when solveKemeny is called), so that
+   * work done before the call (building the pairwise matrix) counts against the budget too.
+   */
+  startedAt?: number;
 }
 
 export const DEFAULT_KEMENY_BUDGET_MS = 2000;
+/**
+ * Largest component given to the LP/MIP solver: it has k(k-1)/2 columns and each cut round scans
+ * the k^3/6 triangles, so beyond this the solver rarely proves anything within a budget and its
+ * memory grows; larger components get the local search and the bound of the branch and bound.
+ */
+export const KEMENY_LP_MAX_SYSTEMS = 250;
+/**
+ * Largest component searched by branch and bound (its 3-cycle packing bound is O(k^3)). Beyond
+ * it, the iterated local search uses the whole budget and the bound is the trivial one.
+ */
+export const KEMENY_BB_MAX_SYSTEMS = 300;
+/**
+ * Work units (inner-loop steps, about a nanosecond each) between two clock reads inside a long
+ * loop. The loops also read the clock at their usual points (a local-search pass, 1024 branch
+ * and bound nodes) and the count restarts there, so these extra reads only happen on large
+ * components: small ones consume a step clock exactly as before, and on large ones a step
+ * stands for a bounded amount of work.
+ */
+export const WORK_PER_CLOCK_READ = 1 << 20;
+/** Branch-and-bound memo: about this many bytes at most (keys are k/16 UTF-16 units). */
+const MEMO_BYTES = 160 * 2 ** 20;
+/** Subset-DP work (k 2^k per component) between two clock reads: past the deadline, further DPs are skipped. */
+const DP_WORK_PER_CLOCK_READ = 1 << 22;
 
-const defaultNow = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+export const defaultNow = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 /** margin d(s,u) = M(s,u) - M(u,s), zeroed when tied within tolerance. */
 function margin(M: Float64Array, n: number, s: number, u: number): number {
@@ -124,22 +152,27 @@ export function majorityComponents(M: Float64Array, n: number): number[][] {
 /** Sub-problem over k systems: D[i*k+j] = max(0, d(i,j)), the loss when j is placed above i. */
 export interface Sub {
   k: number;
-  W: Float64Array; // W[i*k+j] = M(s_i, s_j)
   D: Float64Array;
 }
 
 export function subProblem(M: Float64Array, n: number, members: number[]): Sub {
   const k = members.length;
-  const W = new Float64Array(k * k);
   const D = new Float64Array(k * k);
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) {
       if (i === j) continue;
-      W[i * k + j] = M[members[i] * n + members[j]];
       const d = margin(M, n, members[i], members[j]);
       if (d > 0) D[i * k + j] = d;
     }
-  return { k, W, D };
+  return { k, D };
+}
+
+/** W[i*k+j] = M(s_i, s_j) over the members (the subset DP's input; only built for small components). */
+export function subWeights(M: Float64Array, n: number, members: number[]): Float64Array {
+  const k = members.length;
+  const W = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) W[i * k + j] = M[members[i] * n + members[j]];
+  return W;
 }
 
 export function orderLoss(sub: Sub, order: ArrayLike<number>): number {
@@ -184,14 +217,19 @@ export function kemenyDp(sub: { k: number; W: Float64Array }): number[] {
   return order.reverse();
 }
 
-/** Insertion local search: move single systems to their best position until no move helps. */
+/** Insertion local search: move single systems to their best position until no move helps (or the deadline). */
 export function localSearch(sub: Sub, start: number[], deadline: number, now: () => number): number[] {
   const { k, D } = sub;
   const order = start.slice();
   let improved = true;
   while (improved && now() < deadline) {
     improved = false;
+    let work = 0;
     for (let i = 0; i < k; i++) {
+      if ((work += k) >= WORK_PER_CLOCK_READ) {
+        work = 0;
+        if (now() >= deadline) return order;
+      }
       const v = order[i];
       // delta of moving v from position i to position j (loss change), scanning both ways
       let bestDelta = -1e-12;
@@ -232,7 +270,7 @@ export function localSearch(sub: Sub, start: number[], deadline: number, now: ()
  */
 export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number, now: () => number, seed = 1): number[] {
   const { k } = sub;
-  let best = localSearch(sub, start, Infinity, now);
+  let best = localSearch(sub, start, deadline, now);
   if (k < 4) return best;
   let bestLoss = orderLoss(sub, best);
   let cur = best;
@@ -246,8 +284,13 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
   };
   const eps = 1e-9 * Math.max(1, bestLoss);
   const window = Math.max(3, Math.min(k - 1, Math.ceil(k / 4)));
+  let work = 0;
   for (let it = 0, sinceBest = 0; ; it++, sinceBest++) {
-    if ((it & 7) === 0 && now() >= deadline) break;
+    // every 8 iterations, or sooner when an iteration (a local search, O(k^2) a pass) is large
+    if ((it & 7) === 0 || (work += k * k) >= WORK_PER_CLOCK_READ) {
+      work = 0;
+      if (now() >= deadline) break;
+    }
     const next = cur.slice();
     const moves = 2 + rnd(3);
     for (let m = 0; m < moves; m++) {
@@ -256,7 +299,7 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
       const [v] = next.splice(i, 1);
       next.splice(j, 0, v);
     }
-    const cand = localSearch(sub, next, Infinity, now);
+    const cand = localSearch(sub, next, deadline, now);
     const loss = orderLoss(sub, cand);
     if (loss <= curLoss + eps) {
       cur = cand;
@@ -280,13 +323,13 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
  * Every order reverses at least one arc of each 3-cycle, so the loss within any set R is at
  * least the sum of y_c over the packed cycles inside R.
  */
-function cyclePacking(sub: Sub): { cycles: Int32Array; y: Float64Array; total: number } {
+function cyclePacking(sub: Sub, deadline: number, now: () => number): { cycles: Int32Array; y: Float64Array; total: number } {
   const { k, D } = sub;
-  const R = Float64Array.from(D);
   const cyc: number[] = [];
   const ys: number[] = [];
   let total = 0;
-  if (k > 300) return { cycles: new Int32Array(0), y: new Float64Array(0), total: 0 };
+  if (k > KEMENY_BB_MAX_SYSTEMS) return { cycles: new Int32Array(0), y: new Float64Array(0), total: 0 };
+  const R = Float64Array.from(D);
   /** Pack as much of the directed cycle p -> q -> r -> p as the residual margins allow. */
   const take = (p: number, q: number, r: number) => {
     const y = Math.min(R[p * k + q], R[q * k + r], R[r * k + p]);
@@ -298,12 +341,19 @@ function cyclePacking(sub: Sub): { cycles: Int32Array; y: Float64Array; total: n
     ys.push(y);
     total += y;
   };
-  for (let a = 0; a < k; a++)
-    for (let b = a + 1; b < k; b++)
+  let work = 0;
+  // past the deadline, the cycles packed so far are still a valid packing
+  pack: for (let a = 0; a < k; a++)
+    for (let b = a + 1; b < k; b++) {
+      if ((work += k - b) >= WORK_PER_CLOCK_READ) {
+        work = 0;
+        if (now() > deadline) break pack;
+      }
       for (let c = b + 1; c < k; c++) {
         take(a, b, c);
         take(a, c, b);
       }
+    }
   return { cycles: Int32Array.from(cyc), y: Float64Array.from(ys), total };
 }
 
@@ -312,7 +362,7 @@ class Timeout extends Error {}
 /** Branch and bound over prefixes. Returns the best order and whether the search finished. */
 function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: () => number): { order: number[]; exact: boolean; lowerBoundLoss: number } {
   const { k, D } = sub;
-  const pack = cyclePacking(sub);
+  const pack = cyclePacking(sub, deadline, now);
   const vcycles: number[][] = Array.from({ length: k }, () => []);
   for (let c = 0; c < pack.y.length; c++) for (let j = 0; j < 3; j++) vcycles[pack.cycles[3 * c + j]].push(c);
 
@@ -330,8 +380,10 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
   const words = Math.ceil(k / 16);
   const bits = new Uint16Array(words);
   const memo = new Map<string, number>();
-  const MEMO_MAX = 2_000_000;
+  // (an entry: the key string, the Map slot and a boxed double)
+  const MEMO_MAX = Math.min(2_000_000, Math.floor(MEMO_BYTES / (2 * words + 72)));
   let nodes = 0;
+  let work = 0;
   const rank = new Int32Array(k);
   incumbent.forEach((v, i) => (rank[v] = i));
 
@@ -347,7 +399,11 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
   };
 
   const dfs = (loss: number, depth: number, lastV: number): void => {
-    if ((++nodes & 1023) === 0 && now() > deadline) throw new Timeout();
+    // every 1024 nodes, or sooner when nodes are large (O(k) each)
+    if ((++nodes & 1023) === 0 || (work += k) >= WORK_PER_CLOCK_READ) {
+      work = 0;
+      if (now() > deadline) throw new Timeout();
+    }
     if (depth === k) {
       if (loss < bestLoss - eps) {
         bestLoss = loss;
@@ -402,59 +458,101 @@ export function seedOrder(sub: Sub): number[] {
   return Array.from({ length: k }, (_, i) => i).sort((a, b) => net[b] - net[a] || a - b);
 }
 
-function solveComponent(
-  sub: Sub,
-  deadline: number,
-  now: () => number,
-  dpMax: number,
-  lpSolver: LinearSolver | undefined,
-  slice: number,
-): { order: number[]; exact: boolean; lossLB: number } {
-  const { k } = sub;
+/** The clock, the deadline and the per-solve settings shared by every component. */
+interface SolveContext {
+  deadline: number;
+  now: () => number;
+  dpMax: number;
+  lpSolver: LinearSolver | undefined;
+  /** Branch-and-bound slice before the LP (lpSolver only). */
+  slice: number;
+  /** True while the subset DP may run: reads the clock once per DP_WORK_PER_CLOCK_READ of DP work. */
+  dpAllowed: (k: number) => boolean;
+}
+
+interface ComponentResult {
+  order: number[];
+  exact: boolean;
+  lossLB: number;
+}
+
+function solveComponent(M: Float64Array, n: number, members: number[], ctx: SolveContext): ComponentResult {
+  const k = members.length;
   if (k === 1) return { order: [0], exact: true, lossLB: 0 };
-  if (k <= dpMax) {
-    const order = kemenyDp(sub);
-    return { order, exact: true, lossLB: orderLoss(sub, order) };
+  if (k <= ctx.dpMax && ctx.dpAllowed(k)) {
+    const order = kemenyDp({ k, W: subWeights(M, n, members) });
+    return { order, exact: true, lossLB: orderLoss(subProblem(M, n, members), order) };
   }
+  const sub = subProblem(M, n, members);
+  const { deadline, now, lpSolver, slice } = ctx;
   let seeded = localSearch(sub, seedOrder(sub), deadline, now);
+  if (k > KEMENY_BB_MAX_SYSTEMS) return largeComponent(sub, seeded, ctx);
   if (lpSolver) {
     // A good incumbent first (iterated local search, a quarter of the slice, at most 50 ms), then a
     // short branch and bound (it proves easy components fastest), then the ILP.
     seeded = iteratedLocalSearch(sub, seeded, Math.min(deadline, now() + Math.min(50, slice / 4)), now);
     const bb = slice > 0 ? branchAndBound(sub, seeded, Math.min(deadline, now() + slice), now) : { order: seeded, exact: false, lowerBoundLoss: 0 };
     if (bb.exact) return { order: bb.order, exact: true, lossLB: bb.lowerBoundLoss };
-    let searches = 1;
-    const lp = solveComponentLp(
-      k,
-      sub.D,
-      bb.order,
-      (order) => localSearch(sub, order, Infinity, now),
-      (order, until) => iteratedLocalSearch(sub, order, Math.min(until, deadline), now, ++searches),
-      (order) => orderLoss(sub, order),
-      lpSolver,
-      deadline,
-      now,
-    );
-    if (lp) return { order: lp.order, exact: lp.exact, lossLB: Math.max(lp.lossLB, bb.lowerBoundLoss) };
-    // Solver failure: the branch and bound with what is left of the budget.
+    if (k <= KEMENY_LP_MAX_SYSTEMS) {
+      const lp = solveWithLp(sub, bb.order, lpSolver, deadline, now);
+      if (lp) return { order: lp.order, exact: lp.exact, lossLB: Math.max(lp.lossLB, bb.lowerBoundLoss) };
+    }
+    // Solver failure, or a component too large for it: the branch and bound with what is left of the budget.
   }
   const bb = branchAndBound(sub, seeded, deadline, now);
   return { order: bb.order, exact: bb.exact, lossLB: bb.lowerBoundLoss };
 }
 
+/** The LP/MIP path (kemeny-lp.ts) with this component's heuristics; null on solver failure. */
+function solveWithLp(sub: Sub, incumbent: number[], lpSolver: LinearSolver, deadline: number, now: () => number): ComponentResult | null {
+  let searches = 1;
+  return solveComponentLp(
+    sub.k,
+    sub.D,
+    incumbent,
+    (order) => localSearch(sub, order, deadline, now),
+    (order, until) => iteratedLocalSearch(sub, order, Math.min(until, deadline), now, ++searches),
+    (order) => orderLoss(sub, order),
+    lpSolver,
+    deadline,
+    now,
+  );
+}
+
+/**
+ * A component beyond KEMENY_BB_MAX_SYSTEMS: no bound beyond the trivial one is affordable, so the
+ * whole budget goes to the iterated local search. Exact only when the order reverses no majority.
+ */
+function largeComponent(sub: Sub, seeded: number[], ctx: SolveContext): ComponentResult {
+  const order = iteratedLocalSearch(sub, seeded, ctx.deadline, ctx.now);
+  const loss = orderLoss(sub, order);
+  return { order, exact: loss === 0, lossLB: 0 };
+}
+
 export function solveKemeny(M: Float64Array, n: number, options: KemenyOptions = {}): KemenyResult {
   const now = options.now ?? defaultNow;
   const budgetMs = options.budgetMs ?? DEFAULT_KEMENY_BUDGET_MS;
-  const deadline = now() + budgetMs;
-  const dpMax = Math.min(options.dpMax ?? 20, 24);
+  const deadline = (options.startedAt ?? now()) + budgetMs;
+  let dpWork = 0;
+  const ctx: SolveContext = {
+    deadline,
+    now,
+    dpMax: Math.min(options.dpMax ?? 20, 24),
+    lpSolver: options.lpSolver,
+    slice: options.bbSliceMs ?? budgetMs / 20,
+    dpAllowed: (k) => {
+      if ((dpWork += k * 2 ** k) < DP_WORK_PER_CLOCK_READ) return true;
+      dpWork = 0;
+      return now() < deadline;
+    },
+  };
   let trivial = 0;
   for (let s = 0; s < n; s++) for (let u = s + 1; u < n; u++) trivial += Math.max(M[s * n + u], M[u * n + s]);
   const order: number[] = [];
   let exact = true;
   let lossLB = 0;
   for (const comp of majorityComponents(M, n)) {
-    const sub = subProblem(M, n, comp);
-    const r = solveComponent(sub, deadline, now, dpMax, options.lpSolver, options.bbSliceMs ?? budgetMs / 20);
+    const r = solveComponent(M, n, comp, ctx);
     exact &&= r.exact;
     lossLB += r.lossLB;
     for (const i of r.order) order.push(comp[i]);
