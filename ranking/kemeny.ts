@@ -79,13 +79,6 @@ const DP_WORK_PER_CLOCK_READ = 1 << 22;
 
 export const defaultNow = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
-/** margin d(s,u) = M(s,u) - M(u,s), zeroed when tied within tolerance. */
-function margin(M: Float64Array, n: number, s: number, u: number): number {
-  const a = M[s * n + u];
-  const b = M[u * n + s];
-  return tied(a, b) ? 0 : a - b;
-}
-
 /** A(order) = sum over pairs s above u of M(s,u). */
 export function kemenyAgreement(M: Float64Array, n: number, order: ArrayLike<number>): number {
   let a = 0;
@@ -96,9 +89,48 @@ export function kemenyAgreement(M: Float64Array, n: number, order: ArrayLike<num
   return a;
 }
 
+/** Tile edge for the passes that read M(s,u) and M(u,s) together (keeps both tiles in cache). */
+const TILE = 64;
+
+/**
+ * The margins of every pair, P[s*n+u] = max(0, d(s,u)): how much s beats u by (0 when tied
+ * within tolerance or beaten), and the trivial bound T = sum over pairs of max(M(s,u), M(u,s)).
+ * One tiled pass over M.
+ */
+export function marginMatrix(M: Float64Array, n: number): { P: Float64Array; trivial: number } {
+  const P = new Float64Array(n * n);
+  let trivial = 0;
+  for (let s0 = 0; s0 < n; s0 += TILE)
+    for (let u0 = s0; u0 < n; u0 += TILE) {
+      const s1 = Math.min(n, s0 + TILE);
+      const u1 = Math.min(n, u0 + TILE);
+      for (let s = s0; s < s1; s++)
+        for (let u = Math.max(u0, s + 1); u < u1; u++) {
+          const a = M[s * n + u];
+          const b = M[u * n + s];
+          trivial += Math.max(a, b);
+          if (tied(a, b)) continue;
+          if (a > b) P[s * n + u] = a - b;
+          else P[u * n + s] = b - a;
+        }
+    }
+  return { P, trivial };
+}
+
 /** Components of the ">= majority" graph in condensation order (first component beats all later ones). */
 export function majorityComponents(M: Float64Array, n: number): number[][] {
-  // Iterative Tarjan over the dense graph; emits components sinks-first.
+  return componentsOfMargins(marginMatrix(M, n).P, n);
+}
+
+/**
+ * Strongly connected components of the graph with s -> u whenever u does not strictly beat s
+ * (P[u][s] = 0), listed in condensation order. Tarjan runs on the reverse graph (v -> u when
+ * P[v][u] = 0: rows of P are read in order), whose components are the same and come out
+ * sinks-first, i.e. sources-first for the original graph. Every pair has an arc one way or the
+ * other, so that order is total and unique. Each component is sorted.
+ */
+function componentsOfMargins(P: Float64Array, n: number): number[][] {
+  // Iterative Tarjan over the dense graph.
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -106,7 +138,6 @@ export function majorityComponents(M: Float64Array, n: number): number[][] {
   const comps: number[][] = [];
   const next = new Int32Array(n);
   let counter = 0;
-  const edge = (s: number, u: number) => s !== u && margin(M, n, s, u) >= 0;
   for (let root = 0; root < n; root++) {
     if (index[root] >= 0) continue;
     const call: number[] = [root];
@@ -118,7 +149,7 @@ export function majorityComponents(M: Float64Array, n: number): number[][] {
       const v = call[call.length - 1];
       if (next[v] < n) {
         const u = next[v]++;
-        if (!edge(v, u)) continue;
+        if (u === v || P[v * n + u] !== 0) continue;
         if (index[u] < 0) {
           index[u] = low[u] = counter++;
           stack.push(u);
@@ -146,7 +177,7 @@ export function majorityComponents(M: Float64Array, n: number): number[][] {
       }
     }
   }
-  return comps.reverse();
+  return comps;
 }
 
 /** Sub-problem over k systems: D[i*k+j] = max(0, d(i,j)), the loss when j is placed above i. */
@@ -156,15 +187,32 @@ export interface Sub {
 }
 
 export function subProblem(M: Float64Array, n: number, members: number[]): Sub {
+  return marginsOf(marginMatrix(M, n).P, n, members);
+}
+
+/** The component's block of the margins P (members ascending). */
+function marginsOf(P: Float64Array, n: number, members: number[]): Sub {
   const k = members.length;
   const D = new Float64Array(k * k);
-  for (let i = 0; i < k; i++)
-    for (let j = 0; j < k; j++) {
-      if (i === j) continue;
-      const d = margin(M, n, members[i], members[j]);
-      if (d > 0) D[i * k + j] = d;
-    }
+  for (let i = 0; i < k; i++) {
+    const row = members[i] * n;
+    for (let j = 0; j < k; j++) D[i * k + j] = P[row + members[j]];
+  }
   return { k, D };
+}
+
+/**
+ * The same block built in P's own storage, which it overwrites (P is not read afterwards):
+ * entry (i, j) moves from members[i] * n + members[j] to i * k + j, never forward, so a
+ * forward pass reads every entry before it is overwritten.
+ */
+function marginsInPlace(P: Float64Array, n: number, members: number[]): Sub {
+  const k = members.length;
+  for (let i = 0; i < k; i++) {
+    const row = members[i] * n;
+    for (let j = 0; j < k; j++) P[i * k + j] = P[row + members[j]];
+  }
+  return { k, D: P.subarray(0, k * k) };
 }
 
 /** W[i*k+j] = M(s_i, s_j) over the members (the subset DP's input; only built for small components). */
@@ -175,10 +223,14 @@ export function subWeights(M: Float64Array, n: number, members: number[]): Float
   return W;
 }
 
+/** Loss of an order: the margins it reverses, D[later][earlier] summed row by row (one row of D per system). */
 export function orderLoss(sub: Sub, order: ArrayLike<number>): number {
   const { k, D } = sub;
   let loss = 0;
-  for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) loss += D[order[j] * k + order[i]];
+  for (let j = 1; j < order.length; j++) {
+    const row = order[j] * k;
+    for (let i = 0; i < j; i++) loss += D[row + order[i]];
+  }
   return loss;
 }
 
@@ -300,6 +352,8 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
       next.splice(j, 0, v);
     }
     const cand = localSearch(sub, next, deadline, now);
+    // a large component: a local search is long, and one cut short by the deadline is not worth scoring
+    if (k * k >= WORK_PER_CLOCK_READ && now() >= deadline) break;
     const loss = orderLoss(sub, cand);
     if (loss <= curLoss + eps) {
       cur = cand;
@@ -454,7 +508,13 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
 export function seedOrder(sub: Sub): number[] {
   const { k, D } = sub;
   const net = new Float64Array(k);
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) net[i] += D[i * k + j] - D[j * k + i];
+  // tiled so that D[j][i] is read from cache; each net[i] still sums over j in increasing order
+  for (let i0 = 0; i0 < k; i0 += TILE)
+    for (let j0 = 0; j0 < k; j0 += TILE) {
+      const i1 = Math.min(k, i0 + TILE);
+      const j1 = Math.min(k, j0 + TILE);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) net[i] += D[i * k + j] - D[j * k + i];
+    }
   return Array.from({ length: k }, (_, i) => i).sort((a, b) => net[b] - net[a] || a - b);
 }
 
@@ -476,14 +536,14 @@ interface ComponentResult {
   lossLB: number;
 }
 
-function solveComponent(M: Float64Array, n: number, members: number[], ctx: SolveContext): ComponentResult {
-  const k = members.length;
+/** One component: `sub` holds its margins, `members` its systems in M (for the subset DP's weights). */
+function solveComponent(sub: Sub, M: Float64Array, n: number, members: number[], ctx: SolveContext): ComponentResult {
+  const { k } = sub;
   if (k === 1) return { order: [0], exact: true, lossLB: 0 };
   if (k <= ctx.dpMax && ctx.dpAllowed(k)) {
     const order = kemenyDp({ k, W: subWeights(M, n, members) });
-    return { order, exact: true, lossLB: orderLoss(subProblem(M, n, members), order) };
+    return { order, exact: true, lossLB: orderLoss(sub, order) };
   }
-  const sub = subProblem(M, n, members);
   const { deadline, now, lpSolver, slice } = ctx;
   let seeded = localSearch(sub, seedOrder(sub), deadline, now);
   if (k > KEMENY_BB_MAX_SYSTEMS) return largeComponent(sub, seeded, ctx);
@@ -546,13 +606,19 @@ export function solveKemeny(M: Float64Array, n: number, options: KemenyOptions =
       return now() < deadline;
     },
   };
-  let trivial = 0;
-  for (let s = 0; s < n; s++) for (let u = s + 1; u < n; u++) trivial += Math.max(M[s * n + u], M[u * n + s]);
+  const { P, trivial } = marginMatrix(M, n);
+  const comps = componentsOfMargins(P, n);
+  // every component's margins are copied out of P, except the largest one's, built in P itself
+  let largest = 0;
+  comps.forEach((c, i) => c.length > comps[largest].length && (largest = i));
+  const subs = comps.map((c, i) => (i === largest ? null : marginsOf(P, n, c)));
+  if (comps.length) subs[largest] = marginsInPlace(P, n, comps[largest]);
   const order: number[] = [];
   let exact = true;
   let lossLB = 0;
-  for (const comp of majorityComponents(M, n)) {
-    const r = solveComponent(M, n, comp, ctx);
+  for (const [i, comp] of comps.entries()) {
+    const r = solveComponent(subs[i]!, M, n, comp, ctx);
+    subs[i] = null;
     exact &&= r.exact;
     lossLB += r.lossLB;
     for (const i of r.order) order.push(comp[i]);
