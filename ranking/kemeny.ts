@@ -65,13 +65,15 @@ export const KEMENY_LP_MAX_SYSTEMS = 250;
  */
 export const KEMENY_BB_MAX_SYSTEMS = 300;
 /**
- * Work units (inner-loop steps, about a nanosecond each) between two clock reads inside a long
+ * Work units (inner-loop steps, a few nanoseconds each) between two clock reads inside a long
  * loop. The loops also read the clock at their usual points (a local-search pass, 1024 branch
  * and bound nodes) and the count restarts there, so these extra reads only happen on large
  * components: small ones consume a step clock exactly as before, and on large ones a step
  * stands for a bounded amount of work.
  */
-export const WORK_PER_CLOCK_READ = 1 << 20;
+export const WORK_PER_CLOCK_READ = 1 << 18;
+/** Work units per position scanned by an insertion move (a row read and a column read, often a cache miss). */
+const MOVE_COST = 4;
 /** Branch-and-bound memo: about this many bytes at most (keys are k/16 UTF-16 units). */
 const MEMO_BYTES = 160 * 2 ** 20;
 /** Subset-DP work (k 2^k per component) between two clock reads: past the deadline, further DPs are skipped. */
@@ -278,7 +280,7 @@ export function localSearch(sub: Sub, start: number[], deadline: number, now: ()
     improved = false;
     let work = 0;
     for (let i = 0; i < k; i++) {
-      if ((work += k) >= WORK_PER_CLOCK_READ) {
+      if ((work += MOVE_COST * k) >= WORK_PER_CLOCK_READ) {
         work = 0;
         if (now() >= deadline) return order;
       }
@@ -339,7 +341,7 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
   let work = 0;
   for (let it = 0, sinceBest = 0; ; it++, sinceBest++) {
     // every 8 iterations, or sooner when an iteration (a local search, O(k^2) a pass) is large
-    if ((it & 7) === 0 || (work += k * k) >= WORK_PER_CLOCK_READ) {
+    if ((it & 7) === 0 || (work += MOVE_COST * k * k) >= WORK_PER_CLOCK_READ) {
       work = 0;
       if (now() >= deadline) break;
     }
@@ -353,7 +355,7 @@ export function iteratedLocalSearch(sub: Sub, start: number[], deadline: number,
     }
     const cand = localSearch(sub, next, deadline, now);
     // a large component: a local search is long, and one cut short by the deadline is not worth scoring
-    if (k * k >= WORK_PER_CLOCK_READ && now() >= deadline) break;
+    if (MOVE_COST * k * k >= WORK_PER_CLOCK_READ && now() >= deadline) break;
     const loss = orderLoss(sub, cand);
     if (loss <= curLoss + eps) {
       cur = cand;
@@ -442,6 +444,7 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
   incumbent.forEach((v, i) => (rank[v] = i));
 
   const removeCycles = (v: number): number => {
+    work += vcycles[v].length;
     let sub = 0;
     for (const c of vcycles[v]) {
       const a = pack.cycles[3 * c];
@@ -453,7 +456,7 @@ function branchAndBound(sub: Sub, incumbent: number[], deadline: number, now: ()
   };
 
   const dfs = (loss: number, depth: number, lastV: number): void => {
-    // every 1024 nodes, or sooner when nodes are large (O(k) each)
+    // every 1024 nodes, or sooner when nodes are large (O(k) each, plus the packed cycles of each candidate)
     if ((++nodes & 1023) === 0 || (work += k) >= WORK_PER_CLOCK_READ) {
       work = 0;
       if (now() > deadline) throw new Timeout();

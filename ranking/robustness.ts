@@ -10,7 +10,7 @@ import type { Table } from "./table.ts";
 import { isTaskMethod, pairwiseLimitIssue, RankingInputError, TASK_METHODS, type TaskMethod } from "./types.ts";
 
 /** Default total Kemeny budget of a robustness analysis, in per-solve budgets. */
-export const ROBUSTNESS_KEMENY_TOTAL_BUDGETS = 2;
+export const ROBUSTNESS_KEMENY_TOTAL_BUDGETS = 1;
 
 export interface RobustnessOptions {
   /** Kemeny time budget per solve (the full table and each reduced one), default DEFAULT_KEMENY_BUDGET_MS. */
