@@ -1,9 +1,12 @@
-/** Ranking benches: task-level methods at 1,000 x 100 against a sort-only baseline; Kemeny time to proof. */
+/**
+ * Ranking benches: task-level methods at 1,000 x 100 and a whole `mean` response at 5,000 x 20
+ * against a sort-only baseline; Kemeny time to proof; Kemeny wall time against its budget.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseWideCsv } from "../cli/csv.ts";
-import { computeMethod, solveKemeny, Table, tableFromInput, type LinearSolver, type ScoreMethod } from "../ranking/index.ts";
+import { computeMethod, rankPreparedTable, solveKemeny, Table, tableFromInput, type LinearSolver, type ScoreMethod } from "../ranking/index.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { uncorrelatedSystems } from "../test/helpers/random-tables.ts";
 import { ms, now, printTable, rng, timeMedian } from "./util.ts";
@@ -109,8 +112,57 @@ function kemenyLpBench(lpSolver: LinearSolver | undefined): void {
   printTable(rows);
 }
 
+/** A whole `mean` response (scores, ranks, Condorcet winner) at 5,000 x 20: no n x n work left in it. */
+function meanResponseBench(): void {
+  const n = 5000;
+  const m = 20;
+  const scores = randomScores(n, m, 0.5, 43);
+  const systems = Array.from({ length: n }, (_, i) => `s${i}`);
+  const tasks = Array.from({ length: m }, (_, i) => `t${i}`);
+  const column = new Float64Array(n);
+  const baseline = timeMedian(() => {
+    for (let t = 0; t < m; t++) {
+      for (let s = 0; s < n; s++) column[s] = scores[s * m + t];
+      column.sort();
+    }
+  });
+  const rows: (string | number)[][] = [["work", "median", "/ baseline"], ["baseline: sort each task column", ms(baseline), "1.00x"]];
+  for (const methods of [["mean"], ["mean", "borda"]] as ScoreMethod[][]) {
+    const t = timeMedian(() => rankPreparedTable(new Table({ systems, tasks, scores }), methods), 7, 2);
+    rows.push([`rankPreparedTable ${methods.join(",")} (fresh table, Condorcet, Kendall tau)`, ms(t), `${(t / baseline).toFixed(2)}x`]);
+  }
+  console.log(`\nA whole response, ${n} systems x ${m} tasks (before: mean 6.9 s, O(n^2) matrix and tau)`);
+  printTable(rows);
+}
+
+/** Kemeny with kemenyBudgetMs 500 on tables a 1 MiB body admits: wall time (matrix included) / budget. */
+function kemenyBudgetBench(lpSolver: LinearSolver | undefined): void {
+  const budget = 500;
+  const rows: (string | number)[][] = [["table (uncorrelated, 10% missing)", "solver", "wall", "cpu", "wall / budget", "result"]];
+  for (const [n, m] of [
+    [100, 20],
+    [2000, 3],
+  ]) {
+    for (const solver of lpSolver ? [undefined, lpSolver] : [undefined]) {
+      const table = uncorrelatedTable(n, m, 11 + n + m);
+      const cpu0 = process.cpuUsage();
+      const t0 = now();
+      const r = rankPreparedTable(table, ["kemeny"], { kemenyBudgetMs: budget, lpSolver: solver }).kemeny!;
+      const wall = now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const gap = r.upperBound - r.agreement;
+      rows.push([`n=${n}, ${m} tasks`, solver ? "HiGHS" : "B&B", ms(wall), ms((cpu.user + cpu.system) / 1000), `${(wall / budget).toFixed(2)}x`, r.exact ? "proven" : `gap ${gap.toFixed(1)}`]);
+    }
+  }
+  console.log(`\nKemeny wall time against kemenyBudgetMs ${budget} (pairwise matrix included; target: about 1 s, a ratio near 2 at most)`);
+  printTable(rows);
+}
+
 export async function runRankingBenches(): Promise<void> {
+  const lpSolver = await loadKemenySolver();
   methodsBench();
+  meanResponseBench();
+  kemenyBudgetBench(lpSolver);
   kemenyBench();
-  kemenyLpBench(await loadKemenySolver());
+  kemenyLpBench(lpSolver);
 }

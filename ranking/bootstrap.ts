@@ -19,7 +19,7 @@ import { tied } from "./ranks.ts";
 import { createRng } from "./random.ts";
 import { methodRanks, rankOrder, weightedColumns } from "./resample.ts";
 import { Table } from "./table.ts";
-import { INSTANCE_METHODS, RankingInputError, TASK_METHODS, type InputIssue, type InstanceMethod, type TaskMethod } from "./types.ts";
+import { INSTANCE_METHODS, pairwiseLimitIssue, RankingInputError, TASK_METHODS, type InputIssue, type InstanceMethod, type TaskMethod } from "./types.ts";
 
 export const DEFAULT_BOOTSTRAP_SAMPLES = 1000;
 export const MAX_BOOTSTRAP_SAMPLES = 10_000;
@@ -185,6 +185,8 @@ function resolveOptions(opts: BootstrapOptions, n: number, methods: readonly str
   methods.forEach((m, i) => {
     if (!known.includes(m)) issues.push({ field: `methods[${i}]`, message: `unknown method "${m}" (known: ${known.join(", ")})` });
   });
+  const tooLarge = pairwiseLimitIssue(n, methods);
+  if (tooLarge) issues.push(tooLarge);
   if (issues.length) throw new RankingInputError(issues);
   return { samples, seed };
 }

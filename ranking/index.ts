@@ -2,18 +2,18 @@
  * Podium ranking engine: pure TypeScript, no I/O (runs in Node and Cloudflare Workers).
  * Semantics: ../shared/RANKING.md. `rankTable` is synchronous.
  */
-import { solveKemeny } from "./kemeny.ts";
+import { defaultNow, solveKemeny } from "./kemeny.ts";
 import type { LinearSolver } from "./lp.ts";
 import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
 import { ranksFromOrder } from "./ranks.ts";
 import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
 import { Table } from "./table.ts";
-import { isTaskMethod, RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
+import { isTaskMethod, pairwiseLimitIssue, RankingInputError, TASK_METHODS, type InputIssue, type RankInput, type RankResponse, type TaskMethod } from "./types.ts";
 
 export * from "./types.ts";
 export { Table, buildTable, computeTaskRanks, computePairwise, type TableSpec, type TaskRanks } from "./table.ts";
 export { computeMethod, condorcetWinnerIndex, SCORE_METHODS, type ScoreMethod } from "./methods.ts";
-export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
+export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, KEMENY_LP_MAX_SYSTEMS, KEMENY_BB_MAX_SYSTEMS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
 export type { LinearSolver, LinearSession, LinearModel, LinearRows, SolveOptions, LinearProgramResult } from "./lp.ts";
 export { ranksFromScores, kendallTauB, tied } from "./ranks.ts";
 export { rankInstances, type InstanceTable, type InstanceTask } from "./instance.ts";
@@ -32,7 +32,7 @@ export {
   type BootstrapResult,
   type SystemUncertainty,
 } from "./bootstrap.ts";
-export { leaveOneTaskOut, robustnessReport, type LeaveOneTaskOut, type RobustnessOptions, type RobustnessReport } from "./robustness.ts";
+export { leaveOneTaskOut, robustnessReport, ROBUSTNESS_KEMENY_TOTAL_BUDGETS, type LeaveOneTaskOut, type RobustnessOptions, type RobustnessReport } from "./robustness.ts";
 
 /** Validate a RankInput and turn it into the internal Table. Throws RankingInputError. */
 export function tableFromInput(input: RankInput): { table: Table; methods: TaskMethod[] } {
@@ -100,19 +100,28 @@ export function tableFromInput(input: RankInput): { table: Table; methods: TaskM
 
   if (input.kemenyBudgetMs !== undefined && !(typeof input.kemenyBudgetMs === "number" && input.kemenyBudgetMs >= 0))
     issues.push({ field: "kemenyBudgetMs", message: "must be a number >= 0" });
+  const tooLarge = pairwiseLimitIssue(systems.length, methods);
+  if (tooLarge) issues.push(tooLarge);
 
   if (issues.length) throw new RankingInputError(issues);
   const table = new Table({ systems: systems.map((s) => s.slug), tasks: taskSlugs, scores, higherIsBetter: higher, weights });
   return { table, methods };
 }
 
-/** Rank a prepared Table by the given task-level methods. */
+/**
+ * Rank a prepared Table by the given task-level methods. Throws RankingInputError (field
+ * `methods`) when a pairwise method is asked of more than MAX_PAIRWISE_SYSTEMS systems. The
+ * Kemeny budget counts from the start of its work, building the pairwise matrix included.
+ */
 export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], options: { kemenyBudgetMs?: number; lpSolver?: LinearSolver } = {}): RankResponse {
+  const tooLarge = pairwiseLimitIssue(table.n, methods);
+  if (tooLarge) throw new RankingInputError([tooLarge]);
   const outcomes: MethodOutcome[] = [];
   let kemeny: RankResponse["kemeny"];
   for (const method of methods) {
     if (method === "kemeny") {
-      const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs, lpSolver: options.lpSolver });
+      const startedAt = defaultNow();
+      const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs, lpSolver: options.lpSolver, startedAt });
       outcomes.push({ method, ranks: ranksFromOrder(r.order, table.n) });
       kemeny = { order: r.order.map((s) => table.systems[s]), agreement: r.agreement, exact: r.exact, upperBound: r.upperBound };
     } else outcomes.push(outcomeFromScores(method, computeMethod(table, method as ScoreMethod)));

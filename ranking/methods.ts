@@ -1,4 +1,5 @@
 /** Score-producing task-level methods of RANKING.md over the internal Table. Higher is better; NaN = no score. */
+import { tied } from "./ranks.ts";
 import { pairwiseOutcome, type Table } from "./table.ts";
 import type { TaskMethod } from "./types.ts";
 
@@ -213,14 +214,41 @@ export function computeMethod(table: Table, method: ScoreMethod): Float64Array {
   return f(table);
 }
 
-/** The system (index) that strictly beats every other in M, or -1. */
+/**
+ * M(s,u) and M(u,s) of RANKING.md for one pair, from the scores alone in O(m): the same sums in
+ * the same task order as `computePairwise`, so the values are bit-identical to the matrix's.
+ */
+function pairMajority(table: Table, s: number, u: number): number {
+  const { n, m, weights } = table;
+  const o = table.oriented;
+  let su = 0;
+  let us = 0;
+  for (let t = 0; t < m; t++) {
+    const a = o[t * n + s];
+    const b = o[t * n + u];
+    if (a !== a || b !== b) continue;
+    const w = weights[t];
+    if (a > b) su += w;
+    else if (a < b) us += w;
+    else {
+      su += w / 2;
+      us += w / 2;
+    }
+  }
+  return tied(su, us) ? 0 : su > us ? 1 : -1;
+}
+
+/**
+ * The system (index) that strictly beats every other by weighted pairwise majority (M, with the
+ * tolerance of `tied`), or -1. By elimination in O(n m), without the n x n matrix: a candidate
+ * that does not strictly beat the next system cannot be the winner, so the next one takes its
+ * place; a winner, once met, stays. The survivor is then checked against every system.
+ */
 export function condorcetWinnerIndex(table: Table): number {
   const { n } = table;
   if (n === 0) return -1;
-  const M = table.pairwise;
-  outer: for (let s = 0; s < n; s++) {
-    for (let u = 0; u < n; u++) if (u !== s && pairwiseOutcome(M, n, s, u) <= 0) continue outer;
-    return s;
-  }
-  return -1;
+  let candidate = 0;
+  for (let s = 1; s < n; s++) if (pairMajority(table, candidate, s) <= 0) candidate = s;
+  for (let u = 0; u < n; u++) if (u !== candidate && pairMajority(table, candidate, u) <= 0) return -1;
+  return candidate;
 }

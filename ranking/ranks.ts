@@ -51,29 +51,64 @@ export function ranksFromOrder(order: readonly number[], n: number): Int32Array 
   return ranks;
 }
 
-/** Kendall tau-b between two rankings (lower = better; any consistent numeric ranks). null if undefined. */
+/**
+ * Kendall tau-b between two rankings (lower = better; any consistent finite numeric ranks), null
+ * if undefined. Knight's O(n log n) algorithm: sort by (x, y), count the pairs tied in x and in
+ * both, then count the discordant pairs as the inversions of y while merge-sorting it. The
+ * counts are the exact integers of the pairwise definition, so the result is bit-identical to it.
+ */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const n = x.length;
-  let conc = 0;
-  let disc = 0;
-  let tx = 0; // pairs tied in x (including tied in both)
-  let ty = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const yi = y[i];
-    for (let j = i + 1; j < n; j++) {
-      const dx = xi - x[j];
-      const dy = yi - y[j];
-      if (dx === 0) tx++;
-      if (dy === 0) ty++;
-      if (dx !== 0 && dy !== 0) {
-        if (dx > 0 === dy > 0) conc++;
-        else disc++;
-      }
-    }
-  }
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => x[a] - x[b] || y[a] - y[b]);
+  const tx = tiedPairs(idx, x); // pairs tied in x (including tied in both)
+  let txy = 0;
+  for (let i = 0, run = 1; i < n; i++, run++)
+    if (i + 1 === n || x[idx[i + 1]] !== x[idx[i]] || y[idx[i + 1]] !== y[idx[i]]) (txy += (run * (run - 1)) / 2), (run = 0);
+  const disc = sortCountingInversions(idx, y);
+  const ty = tiedPairs(idx, y); // idx is now sorted by y
   const n0 = (n * (n - 1)) / 2;
+  const conc = n0 - tx - ty + txy - disc;
   const den = Math.sqrt((n0 - tx) * (n0 - ty));
   if (den === 0) return null;
   return (conc - disc) / den;
+}
+
+/** Pairs with equal values among idx, which lists indices sorted by `values`. */
+function tiedPairs(idx: Int32Array, values: ArrayLike<number>): number {
+  let pairs = 0;
+  for (let i = 0, run = 1; i < idx.length; i++, run++)
+    if (i + 1 === idx.length || values[idx[i + 1]] !== values[idx[i]]) (pairs += (run * (run - 1)) / 2), (run = 0);
+  return pairs;
+}
+
+/** Stable bottom-up merge sort of idx by values; returns the number of strict inversions (pairs out of order). */
+function sortCountingInversions(idx: Int32Array, values: ArrayLike<number>): number {
+  const n = idx.length;
+  let src: Int32Array = idx;
+  let dst: Int32Array = new Int32Array(n);
+  let inversions = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (values[src[j]] < values[src[i]]) {
+          inversions += mid - i; // src[j] is below every element left in the first run
+          dst[k++] = src[j++];
+        } else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const tmp = src;
+    src = dst;
+    dst = tmp;
+  }
+  if (src !== idx) idx.set(src);
+  return inversions;
 }

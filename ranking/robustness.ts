@@ -2,16 +2,25 @@
  * Robustness of one method's ranking (API.md `GET /api/v1/benchmarks/{slug}/robustness`):
  * leave-one-task-out agreement and winners, and the Condorcet winner.
  */
-import { DEFAULT_KEMENY_BUDGET_MS, type KemenyOptions } from "./kemeny.ts";
+import { DEFAULT_KEMENY_BUDGET_MS, defaultNow, type KemenyOptions } from "./kemeny.ts";
 import { condorcetWinnerIndex } from "./methods.ts";
 import { kendallTauB } from "./ranks.ts";
 import { methodRanks, rankOrder, weightedColumns } from "./resample.ts";
 import type { Table } from "./table.ts";
-import { isTaskMethod, RankingInputError, TASK_METHODS, type TaskMethod } from "./types.ts";
+import { isTaskMethod, pairwiseLimitIssue, RankingInputError, TASK_METHODS, type TaskMethod } from "./types.ts";
+
+/** Default total Kemeny budget of a robustness analysis, in per-solve budgets. */
+export const ROBUSTNESS_KEMENY_TOTAL_BUDGETS = 1;
 
 export interface RobustnessOptions {
   /** Kemeny time budget per solve (the full table and each reduced one), default DEFAULT_KEMENY_BUDGET_MS. */
   kemenyBudgetMs?: number;
+  /**
+   * Kemeny budget of all the solves together (default ROBUSTNESS_KEMENY_TOTAL_BUDGETS x
+   * kemenyBudgetMs): each solve gets at most its fair share of what is left, so the whole
+   * analysis stays bounded however many tasks there are.
+   */
+  kemenyTotalBudgetMs?: number;
   /** Clock for the Kemeny solver (see BootstrapOptions.now). */
   now?: () => number;
   /** The method's full-data ranks (aligned with the systems), e.g. the leaderboard's own; computed when absent. */
@@ -56,15 +65,36 @@ function check(table: Table, method: TaskMethod, opts: RobustnessOptions): void 
     throw new RankingInputError([{ field: "method", message: `unknown method "${method}" (known: ${TASK_METHODS.join(", ")})` }]);
   if (table.n === 0) throw new RankingInputError([{ field: "systems", message: "at least one system is required" }]);
   if (opts.fullRanks && opts.fullRanks.length !== table.n) throw new RankingInputError([{ field: "fullRanks", message: `must have one rank per system (${table.n})` }]);
+  const tooLarge = pairwiseLimitIssue(table.n, [method]);
+  if (tooLarge) throw new RankingInputError([{ ...tooLarge, field: "method" }]);
+}
+
+/**
+ * Kemeny options for each of `solves` solves sharing `total` clock units: a solve gets at most
+ * `perSolve`, and at most an even share of what is left. The solve's start is the clock reading
+ * its budget is computed from (passed as startedAt: one clock read per solve, as before).
+ */
+function sharedKemenyBudget(perSolve: number, total: number, solves: number, now: () => number): () => KemenyOptions {
+  const end = now() + total;
+  let left = solves;
+  return () => {
+    const startedAt = now();
+    const share = Math.max(0, end - startedAt) / Math.max(1, left--);
+    return { budgetMs: Math.min(perSolve, share), now, startedAt };
+  };
 }
 
 function analyse(table: Table, method: TaskMethod, opts: RobustnessOptions): { full: ArrayLike<number>; entries: LeaveOneTaskOut[]; exact: boolean } {
   check(table, method, opts);
-  const kemeny: KemenyOptions = { budgetMs: opts.kemenyBudgetMs ?? DEFAULT_KEMENY_BUDGET_MS, now: opts.now };
+  const perSolve = opts.kemenyBudgetMs ?? DEFAULT_KEMENY_BUDGET_MS;
+  const nextKemeny =
+    method === "kemeny"
+      ? sharedKemenyBudget(perSolve, opts.kemenyTotalBudgetMs ?? ROBUSTNESS_KEMENY_TOTAL_BUDGETS * perSolve, table.m + (opts.fullRanks ? 0 : 1), opts.now ?? defaultNow)
+      : () => ({});
   let exact = true;
   let full = opts.fullRanks;
   if (!full) {
-    const r = methodRanks(table, method, kemeny);
+    const r = methodRanks(table, method, nextKemeny());
     exact = r.exact;
     full = r.ranks;
   }
@@ -72,7 +102,7 @@ function analyse(table: Table, method: TaskMethod, opts: RobustnessOptions): { f
   const entries = table.tasks.map((task, t) => {
     keep.fill(1);
     keep[t] = 0;
-    const r = methodRanks(weightedColumns(table, keep), method, kemeny);
+    const r = methodRanks(weightedColumns(table, keep), method, nextKemeny());
     exact &&= r.exact;
     const { top1, tied } = firsts(table, r.ranks);
     return { task, kendallTau: kendallTauB(full, r.ranks), top1, top1Tied: tied };

@@ -4,6 +4,7 @@
  * pairwise matrix M are computed lazily, once, and shared by every method that needs them.
  */
 import { tied } from "./ranks.ts";
+import { PAIRWISE_METHODS, pairwiseLimitIssue, RankingInputError } from "./types.ts";
 
 export interface TableSpec {
   systems: string[];
@@ -72,10 +73,16 @@ export class Table {
 
   /**
    * Pairwise matrix M (n x n row-major): M[s * n + u] = sum over tasks where both are scored of
-   * w_t * ([s beats u] + 0.5 [tie]). O(n^2 * m), computed once.
+   * w_t * ([s beats u] + 0.5 [tie]). O(n^2 * m), computed once, and only for the pairwise
+   * methods (copeland, minimax, kemeny): RankingInputError beyond MAX_PAIRWISE_SYSTEMS.
    */
   get pairwise(): Float64Array {
-    return (this._pairwise ??= computePairwise(this.oriented, this.weights, this.n, this.m));
+    if (!this._pairwise) {
+      const issue = pairwiseLimitIssue(this.n, PAIRWISE_METHODS);
+      if (issue) throw new RankingInputError([issue]);
+      this._pairwise = computePairwise(this.oriented, this.weights, this.n, this.m);
+    }
+    return this._pairwise;
   }
 }
 

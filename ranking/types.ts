@@ -18,6 +18,25 @@ export function isTaskMethod(method: string): method is TaskMethod {
   return (TASK_METHODS as readonly string[]).includes(method);
 }
 
+/** The methods that need the n x n pairwise matrix M (n^2 doubles; Kemeny adds its own n^2 margins). */
+export const PAIRWISE_METHODS = ["copeland", "minimax", "kemeny"] as const satisfies readonly TaskMethod[];
+
+/**
+ * Most systems a pairwise method accepts: M takes 8 n^2 bytes (72 MB at 3,000) and Kemeny's
+ * margins as much again, built in O(n^2 m). Larger tables get a RankingInputError on `methods`.
+ */
+export const MAX_PAIRWISE_SYSTEMS = 3000;
+
+/** The issue (field `methods`) when a pairwise method is asked of more than MAX_PAIRWISE_SYSTEMS systems, else null. */
+export function pairwiseLimitIssue(systems: number, methods: readonly string[]): InputIssue | null {
+  const pairwise = methods.filter((m) => (PAIRWISE_METHODS as readonly string[]).includes(m));
+  if (systems <= MAX_PAIRWISE_SYSTEMS || pairwise.length === 0) return null;
+  return {
+    field: "methods",
+    message: `${pairwise.join(", ")} compare every pair of systems and take at most ${MAX_PAIRWISE_SYSTEMS} systems (this table has ${systems}); choose other methods (${TASK_METHODS.filter((m) => !pairwise.includes(m)).join(", ")})`,
+  };
+}
+
 export const INSTANCE_METHODS = ["mean", "borda", "borda2"] as const;
 export type InstanceMethod = (typeof INSTANCE_METHODS)[number];
 
