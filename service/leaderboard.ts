@@ -255,7 +255,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length);
+    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length, { systems: current.systems.length, tasks: current.tasks.length, methods: q.methods });
     return cachedOrCompute(benchmark, current.revision, q, () => compute.run({ kind: "leaderboard", benchmark: nameOf(benchmark), current, query: q }));
   }
 

@@ -5,7 +5,7 @@
  * samples are capped by the table's size.
  */
 import { describe, expect, it } from "vitest";
-import { MAX_BOOTSTRAP_CELL_SAMPLES } from "../../service/uncertainty.ts";
+import { MAX_BOOTSTRAP_CELL_SAMPLES, MAX_BOOTSTRAP_PAIRWISE_WORK } from "../../service/uncertainty.ts";
 import { useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
 import { uncorrelatedSystems } from "../helpers/random-tables.ts";
@@ -115,6 +115,13 @@ describe.each(backends())("compute pool on %s (1 worker, queue 1, 4 s cap)", (ki
     const ok = await api.call("GET", "/api/v1/benchmarks/wide/leaderboard?methods=mean&uncertainty=bootstrap&samples=20", { token: null });
     expect(ok.status).toBe(200);
     expect(ok.body.uncertainty.samples).toBe(20);
+    // pairwise methods rebuild a 100 x 100 x 20 matrix per resample: a lower cap of their own
+    const pairwiseMax = Math.floor(MAX_BOOTSTRAP_PAIRWISE_WORK / (100 * 100 * 20));
+    expect(pairwiseMax).toBeLessThan(max);
+    const copeland = await api.call("GET", `/api/v1/benchmarks/wide/leaderboard?methods=mean,copeland&uncertainty=bootstrap&samples=${pairwiseMax + 1}`, { token: null });
+    expect(copeland.status).toBe(400);
+    expect(copeland.body.error.details[0]).toMatchObject({ field: "samples", message: expect.stringContaining(`at most ${pairwiseMax}`) });
+    expect(api.services.leaderboards.stats.computed).toBe(computed + 1);
   });
 });
 
