@@ -26,6 +26,16 @@ const ConfigSchema = z.object({
       .transform(Number)
       .default(6000),
   ),
+  // Everything the leaderboard cache keeps (serialized bodies in every coding + parsed leaderboards).
+  PODIUM_CACHE_MAX_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,15}$/, "must be a whole number of bytes")
+      .transform(Number)
+      .pipe(z.number().min(1024 * 1024, "must be at least 1048576 (1 MiB)"))
+      .default(128 * 1024 * 1024),
+  ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
 });
 
@@ -43,6 +53,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
+  /** Bound of the leaderboard cache in bytes (bodies in every coding plus parsed leaderboards). */
+  cacheMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +77,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     uploadLimitBytes: e.PODIUM_UPLOAD_LIMIT_BYTES,
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
+    cacheMaxBytes: e.PODIUM_CACHE_MAX_BYTES,
   };
 }
 

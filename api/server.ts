@@ -44,7 +44,7 @@ async function main() {
   // HiGHS (WASM) for exact Kemeny on large components; without it Kemeny uses its branch and bound.
   const kemenySolver = await loadKemenySolver();
   if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
-  const services = createServices(database, { adminToken: config.adminToken, kemenySolver });
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");

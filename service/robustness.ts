@@ -6,7 +6,7 @@
  */
 import { isTaskMethod, robustnessReport, TASK_METHODS, type LeaveOneTaskOut, type TaskMethod } from "../ranking/index.ts";
 import { invalid } from "./errors.ts";
-import { scoreTable, type Leaderboard, type LeaderboardResult, type LeaderboardService } from "./leaderboard.ts";
+import { scoreTable, type Leaderboard, type LeaderboardResult, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
 import { stepClock } from "./uncertainty.ts";
 
 export const DEFAULT_ROBUSTNESS_METHOD: TaskMethod = "borda";
@@ -50,10 +50,10 @@ export function computeRobustness(lb: Leaderboard, method: TaskMethod): Robustne
 
 export function createRobustnessService(leaderboards: LeaderboardService) {
   return {
-    /** The report as JSON text with its ETag, or notModified; 404 unknown benchmark, 400 unknown method. */
-    serve(slug: string, method: string = DEFAULT_ROBUSTNESS_METHOD, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
+    /** The report's stored JSON with its ETag, or notModified; 404 unknown benchmark, 400 unknown method. */
+    serve(slug: string, method: string = DEFAULT_ROBUSTNESS_METHOD, options: ServeOptions = {}): Promise<LeaderboardResult> {
       if (!isTaskMethod(method)) throw invalid(`unknown method "${method}"`, [{ field: "method", message: `known: ${TASK_METHODS.join(", ")}` }]);
-      return leaderboards.serveView(slug, { methods: [method], level: "task" }, "robustness", (lb) => computeRobustness(lb, method), ifNoneMatch);
+      return leaderboards.serveView(slug, { methods: [method], level: "task" }, "robustness", (lb) => JSON.stringify(computeRobustness(lb, method)), options);
     },
   };
 }

@@ -13,6 +13,7 @@ describe("config", () => {
       uploadLimitBytes: 512 * 1024 * 1024,
       rateLimitPerMinute: 6000,
       trustProxy: false,
+      cacheMaxBytes: 128 * 1024 * 1024,
     });
   });
 
@@ -28,6 +29,9 @@ describe("config", () => {
     expect(() => parseConfig({ PODIUM_ADMIN_TOKEN: "short" })).toThrow(/PODIUM_ADMIN_TOKEN/);
     expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
     expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "1e3" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseConfig({ PODIUM_CACHE_MAX_BYTES: "1000" })).toThrow(/PODIUM_CACHE_MAX_BYTES/);
+    expect(() => parseConfig({ PODIUM_CACHE_MAX_BYTES: "1e9" })).toThrow(/PODIUM_CACHE_MAX_BYTES/);
+    expect(parseConfig({ PODIUM_CACHE_MAX_BYTES: "33554432" }).cacheMaxBytes).toBe(32 * 1024 * 1024);
     expect(() => parseConfig({ PODIUM_TRUST_PROXY: "yes" })).toThrow(/PODIUM_TRUST_PROXY/);
   });
 });

@@ -30,7 +30,7 @@ export function useTestApi(kind: BackendKind, configOverrides: Partial<Config> =
   const current = () => {
     if (!cached || cached.db !== database.current) {
       const config = { ...parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN }), ...configOverrides };
-      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver });
+      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
       cached = { app: createApp({ services, config }), services, db: database.current };
     }
     return cached;
