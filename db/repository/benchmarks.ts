@@ -114,6 +114,33 @@ export async function listBenchmarks(db: Db): Promise<BenchmarkListing[]> {
   return rows.map((row) => ({ ...toBenchmark(row), taskCount: row.taskCount, systemCount: row.systemCount }));
 }
 
+/**
+ * What the benchmark listing depends on, in one cheap aggregate (no per-benchmark counts): how
+ * many benchmarks, which (sum of ids) and their revisions (every write bumps one). Equal to
+ * `listingVersionOf` of the listing it summarizes.
+ */
+export async function getListingVersion(db: Db): Promise<ListingVersion> {
+  const [row] = await db
+    .select({
+      count: sql<number>`count(*)`.mapWith(Number),
+      idSum: sql<number>`coalesce(sum(${benchmarks.id}), 0)`.mapWith(Number),
+      revisionSum: sql<number>`coalesce(sum(${benchmarks.revision}), 0)`.mapWith(Number),
+    })
+    .from(benchmarks);
+  return row;
+}
+
+export interface ListingVersion {
+  count: number;
+  idSum: number;
+  revisionSum: number;
+}
+
+/** The ListingVersion of a listing already read (same numbers as getListingVersion for the same state). */
+export function listingVersionOf(rows: readonly Pick<BenchmarkRecord, "id" | "revision">[]): ListingVersion {
+  return { count: rows.length, idSum: rows.reduce((a, r) => a + r.id, 0), revisionSum: rows.reduce((a, r) => a + r.revision, 0) };
+}
+
 export async function getBenchmarkBySlug(db: Db, slug: string): Promise<BenchmarkRecord | null> {
   const [row] = await db.select(benchmarkColumns).from(benchmarks).where(eq(benchmarks.slug, slug)).limit(1);
   return row ? toBenchmark(row) : null;
