@@ -24,8 +24,9 @@ function qValue(params: string[]): number {
 /**
  * The coding to send for an `Accept-Encoding` header (RFC 9110 §12.5.3): the acceptable one with
  * the highest q-value, br before gzip before identity on a tie. `*` covers codings not named;
- * `identity` is acceptable unless excluded (`identity;q=0`, or `*;q=0` without naming it). No
- * header: identity. When nothing is acceptable, identity anyway (rather than a 406).
+ * `identity` is acceptable unless excluded (`identity;q=0`, or `*;q=0` without naming it), at
+ * the lowest q-value named. No header: identity. When nothing is acceptable, identity anyway
+ * (rather than a 406).
  */
 export function negotiateCoding(acceptEncoding: string | null | undefined): ContentCoding {
   if (!acceptEncoding) return "identity";
@@ -37,7 +38,9 @@ export function negotiateCoding(acceptEncoding: string | null | undefined): Cont
     if (name) q.set(name, Math.max(q.get(name) ?? 0, qValue(params)));
   }
   const star = q.get("*");
-  const weight = (coding: ContentCoding) => q.get(coding) ?? star ?? (coding === "identity" ? 1 : 0);
+  // Unnamed identity is acceptable but ranks with the least wanted coding named (as `negotiator` does): "gzip;q=0.5" still means gzip.
+  const implicitIdentity = Math.min(1, ...[...q.values()].filter((w) => w > 0));
+  const weight = (coding: ContentCoding) => q.get(coding) ?? star ?? (coding === "identity" ? implicitIdentity : 0);
   let best: ContentCoding = "identity";
   let bestQ = 0;
   for (const coding of PREFERENCE) {
