@@ -96,4 +96,5 @@ export async function runHotReadBenches(): Promise<void> {
   }
 }
 
+// `npx tsx bench/hot-reads.ts` runs this group alone.
 if (import.meta.url === `file://${process.argv[1]}`) await runHotReadBenches();

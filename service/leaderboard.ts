@@ -239,14 +239,16 @@ export function leaderboardCsv(lb: Leaderboard): string {
 export const DEFAULT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
- * Rough heap bytes of a parsed leaderboard (V8 objects, strings, numbers): what a cache entry
- * costs besides its serialized bodies. An estimate: the bound is on memory, not exact bytes.
+ * Rough heap bytes of a parsed leaderboard: what a cache entry costs besides its serialized
+ * bodies. Calibrated on V8 (Node 20) with a 1,000 x 20 board: ~0.9 KB per system with 2
+ * methods, ~1.4 KB with 10 (about 28 B a score and 63 B a method cell); rounded up here.
  */
 export function estimateLeaderboardBytes(lb: Leaderboard): number {
   const methods = lb.methods.length;
-  let bytes = 1024 + lb.tasks.length * 256 + methods * methods * 48;
-  for (const s of lb.systems) bytes += 400 + 2 * (s.slug.length + s.name.length + (s.url?.length ?? 0)) + 64 * s.coverage + 160 * methods;
-  if (lb.tieGroups) bytes += lb.systems.length * methods * 24;
+  const perCell = lb.uncertainty ? 140 : 72; // an interval array and pTop1 per cell with uncertainty
+  let bytes = 2048 + lb.tasks.length * 256 + methods * methods * 48;
+  for (const s of lb.systems) bytes += 240 + 2 * (s.slug.length + s.name.length + (s.url?.length ?? 0)) + 32 * s.coverage + perCell * methods;
+  if (lb.tieGroups) bytes += lb.systems.length * methods * 16;
   return bytes;
 }
 
