@@ -61,11 +61,11 @@ export function varyOnEncoding(c: Context): void {
 }
 
 /** Send a stored body in the negotiated coding (its identity bytes when that coding is not kept). */
-export function sendStored(c: Context, body: StoredBody, coding: ContentCoding, contentType: string, status: 200 | 404 = 200): Response {
+export function sendStored(c: Context, body: StoredBody, coding: ContentCoding, contentType: string): Response {
   const { bytes, coding: sent } = bodyIn(body, coding);
   varyOnEncoding(c);
   c.header("Content-Type", contentType);
   if (sent !== "identity") c.header("Content-Encoding", sent);
   c.header("Content-Length", String(bytes.byteLength));
-  return c.body(bytes as Uint8Array<ArrayBuffer>, status);
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200);
 }
