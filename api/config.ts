@@ -60,6 +60,16 @@ const ConfigSchema = z.object({
       .transform(Number)
       .default(10_000),
   ),
+  // Everything the leaderboard cache keeps (serialized bodies in every coding + parsed leaderboards).
+  PODIUM_CACHE_MAX_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,15}$/, "must be a whole number of bytes")
+      .transform(Number)
+      .pipe(z.number().min(1024 * 1024, "must be at least 1048576 (1 MiB)"))
+      .default(128 * 1024 * 1024),
+  ),
   PODIUM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false")),
   PODIUM_PUBLIC_URL: z.preprocess(
     emptyAsUndefined,
@@ -124,6 +134,8 @@ export interface Config {
     /** Longest wait for a free pooled connection before 503. */
     poolWaitMs: number;
   };
+  /** Bound of the leaderboard cache in bytes (bodies in every coding plus parsed leaderboards). */
+  cacheMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       idleTimeoutMs: e.PODIUM_DB_IDLE_TIMEOUT_MS,
       poolWaitMs: e.PODIUM_DB_POOL_WAIT_MS,
     },
+    cacheMaxBytes: e.PODIUM_CACHE_MAX_BYTES,
   };
 }
 

@@ -51,7 +51,7 @@ async function main() {
   if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
   // Every ranking computation runs on worker threads (each loads its own HiGHS).
   const compute = createComputePool(computePoolOptions(config));
-  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute });
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");

@@ -7,15 +7,14 @@
  * PostgreSQL: DATABASE_URL (a server URL; a fresh `podium_load_<pid>` database is created there
  * and dropped afterwards), default the local server. `BENCH_LOAD_SECONDS` sets each run's length.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { parseWideCsv, slugifyAll } from "../cli/csv.ts";
 import { createScratchPostgresDatabase } from "../db/index.ts";
 import { uncorrelatedSystems } from "../test/helpers/random-tables.ts";
+import { freePort, start, stop, waitHealthy, type Running } from "../test/helpers/server.ts";
 import { now, printTable, rng } from "./util.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,29 +22,10 @@ const ADMIN = "bench-admin-token-0123456789";
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const CONNECTIONS = 50;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
+async function startServer(databaseUrl: string): Promise<Running & { base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "api/server.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
+  const server = start(
+    {
       HOST: "127.0.0.1",
       DATABASE_URL: databaseUrl,
       PODIUM_ADMIN_TOKEN: ADMIN,
@@ -53,26 +33,10 @@ async function startServer(databaseUrl: string): Promise<Server> {
       PODIUM_RATE_LIMIT_PER_MINUTE: "0",
       PODIUM_EXPENSIVE_READS_PER_MINUTE: "0",
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { child, base };
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error("server did not start");
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((r) => server.child.once("exit", r));
-  server.child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (server.child.exitCode === null) server.child.kill("SIGKILL");
+    port,
+  );
+  await waitHealthy(server, 120_000);
+  return { ...server, base: `http://127.0.0.1:${port}` };
 }
 
 async function call(base: string, method: string, url: string, body?: unknown, token = ADMIN): Promise<any> {
@@ -152,18 +116,19 @@ export async function runLoadBenches(): Promise<void> {
     for (const url of [leaderboard, badge, page]) await fetch(url, { headers: gzip }).then((r) => r.arrayBuffer());
 
     console.log(`  autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, server on PostgreSQL, GLUE (105 x 14)`);
-    const healthz = await cannon({ url: `${base}/healthz` });
-    const lb = await cannon({ url: leaderboard, headers: gzip });
-    const bd = await cannon({ url: badge, headers: gzip });
-    const pg = await cannon({ url: page, headers: gzip });
-    const rows: (string | number)[][] = [["cached read", "req/s", "p99", "vs /healthz", "target", ""]];
-    rows.push(["/healthz", healthz.rps.toFixed(0), `${healthz.p99} ms`, "1.00x", "", ""]);
-    for (const [name, f, target] of [
-      ["leaderboard JSON (gzip)", lb, 0.5],
-      ["badge.svg", bd, 0.5],
-      ["GLUE page (gzip)", pg, 0.3],
-    ] as const)
-      rows.push([name, f.rps.toFixed(0), `${f.p99} ms`, ratio(f.rps / healthz.rps), `>= ${target}x`, verdict(f.rps / healthz.rps >= target && f.non2xx === 0)]);
+    // The machine's load drifts: each read is compared with /healthz measured just before it.
+    const rows: (string | number)[][] = [["cached read", "req/s", "p99", "/healthz req/s", "ratio", "target", ""]];
+    for (const [name, url, headers, target] of [
+      ["leaderboard JSON (gzip)", leaderboard, gzip, 0.5],
+      ["badge.svg", badge, gzip, 0.5],
+      ["GLUE page (gzip)", page, { "accept-encoding": "gzip" }, 0.3],
+      ["GLUE page (br, as browsers ask)", page, gzip, 0.3],
+    ] as const) {
+      const healthz = await cannon({ url: `${base}/healthz` });
+      const f = await cannon({ url, headers });
+      const r = f.rps / healthz.rps;
+      rows.push([name, f.rps.toFixed(0), `${f.p99} ms`, healthz.rps.toFixed(0), ratio(r), `>= ${target}x`, verdict(r >= target && f.non2xx === 0)]);
+    }
     printTable(rows);
 
     // Heavy work in the background: three Kemeny /rank on 100 random systems and two bootstraps
@@ -228,7 +193,7 @@ export async function runLoadBenches(): Promise<void> {
       ["single submissions", perSecond.toFixed(0), writes.non2xx + writes.errors + writes.timeouts, ">= 200/s, 0 errors", verdict(perSecond >= 200 && writes.non2xx + writes.errors + writes.timeouts === 0)],
     ]);
   } finally {
-    await stopServer(server);
+    await stop(server);
     await scratch.database.close();
   }
 }

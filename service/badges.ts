@@ -5,7 +5,8 @@
 import { makeBadge } from "badge-maker";
 import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
 import { DomainError } from "./errors.ts";
-import { etagMatches, shortHash, type LeaderboardService } from "./leaderboard.ts";
+import { etagMatches, shortHash, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
+import { codedEtag, type StoredBody } from "./stored-body.ts";
 
 export type BadgeFormat = "svg" | "json";
 
@@ -38,7 +39,7 @@ export interface BadgeData {
 
 export type BadgeResult =
   | { status: 200; notModified: true; etag: string }
-  | { status: 200; notModified: false; etag: string; body: string; rank: number; of: number }
+  | { status: 200; notModified: false; etag: string; /** Rendered once per (benchmark, revision, system, method, format) and kept. */ body: StoredBody }
   | { status: 400 | 404; notModified: false; body: string; message: string };
 
 /** Colour by how far down the board rank k of n is: top 10% brightgreen ... bottom quarter orange. */
@@ -82,10 +83,12 @@ export function createBadgeService(leaderboards: LeaderboardService) {
       errorBadge(status, "podium", status === 404 ? "not found" : "bad request", format, detail).body,
     /**
      * The badge of `system` under `method` (default borda) on the current leaderboard, computed
-     * through the leaderboard cache (methods = [method]). `notModified` when `ifNoneMatch`
-     * matches. Unknown benchmark or system: status 404; unknown method: 400 (error badges).
+     * through the leaderboard cache (methods = [method]) and kept with that cache entry, so a
+     * repeated request reads the revision (one indexed query) and sends stored bytes: no
+     * ranking, no rendering. `notModified` when `ifNoneMatch` matches the ETag of the
+     * negotiated coding. Unknown benchmark or system: status 404; unknown method: 400 (error badges).
      */
-    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, ifNoneMatch?: string | null): Promise<BadgeResult> {
+    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}): Promise<BadgeResult> {
       const m = method ?? DEFAULT_BADGE_METHOD;
       if (!isTaskMethod(m)) return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" (known: ${TASK_METHODS.join(", ")})`);
       let ref;
@@ -96,22 +99,21 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         throw err;
       }
       const label = badgeLabel(ref.benchmark, m);
-      const etagFor = (revision: number) => `"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}`)}"`;
+      const coding = options.coding ?? "identity";
+      const etagFor = (revision: number) =>
+        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}`)}"`, coding);
       const etag = etagFor(ref.benchmark.revision);
-      if (etagMatches(ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
-      const lb = await leaderboards.entryFor(ref);
-      const row = lb.systems.find((s) => s.slug === systemSlug);
-      if (!row) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
-      const rank = row.results[m].rank;
-      const of = lb.systems.length;
-      return {
-        status: 200,
-        notModified: false,
-        etag: etagFor(lb.benchmark.revision),
-        body: renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format),
-        rank,
-        of,
-      };
+      if (etagMatches(options.ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
+      // The leaderboard entry of (benchmark, revision, [m]) keeps the badge; the system is part of the name.
+      const { leaderboard: lb, body } = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
+        const row = lb.systems.find((s) => s.slug === systemSlug);
+        if (!row) return null;
+        const rank = row.results[m].rank;
+        const of = lb.systems.length;
+        return renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format);
+      });
+      if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
+      return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };
     },
   };
 }

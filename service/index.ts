@@ -2,12 +2,22 @@
  * Domain services (no drizzle, no hono): `createServices(database)` binds every action to the
  * database. Routes reach them through `c.var.services`.
  */
-import { getBenchmarkBySlug, loadCurrentScores, loadInstanceScores, type CurrentScores, type Database, type BenchmarkRecord } from "../db/index.ts";
+import {
+  getBenchmarkBySlug,
+  getListingVersion,
+  listingVersionOf,
+  loadCurrentScores,
+  loadInstanceScores,
+  type CurrentScores,
+  type Database,
+  type BenchmarkRecord,
+} from "../db/index.ts";
 import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
 import { createRobustnessService } from "./robustness.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions, type LeaderboardSource } from "./leaderboard.ts";
+import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
@@ -20,6 +30,8 @@ export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "
 export { publicTask, type PublicTask } from "./benchmarks.ts";
 export { type Leaderboard, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
+export type { ServeOptions } from "./leaderboard.ts";
+export type { ContentCoding, StoredBody } from "./stored-body.ts";
 export type { CurrentScores, BenchmarkRecord };
 export type { BenchmarkListing } from "./benchmarks.ts";
 
@@ -86,6 +98,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     scores,
     /** Cached leaderboards (service/leaderboard.ts): `get`, `etag`, `serve`. */
     leaderboards,
+    /** The benchmark listing page, stored per listing version (service/listing.ts). */
+    listing: createListingService({ version: () => getListingVersion(db), list: () => benchmarks.listBenchmarks(db), versionOf: listingVersionOf }),
     /** Rank badges over the same cache (service/badges.ts). */
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */

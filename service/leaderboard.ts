@@ -8,11 +8,13 @@
  * read its scores (`loadCurrentScores`), so a concurrent write can never be cached under the
  * wrong revision.
  */
+import { LRUCache } from "lru-cache";
 import { INSTANCE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
 import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
+import { codedEtag, storeBody, storedBytes, type ContentCoding, type StoredBody } from "./stored-body.ts";
 import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
 export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
@@ -131,29 +133,21 @@ export function leaderboardCsv(lb: Leaderboard): string {
 // ---------------------------------------------------------------------------------------------
 // Cache
 
-/** A small LRU (Map insertion order). */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(readonly capacity: number) {}
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-  clear(): void {
-    this.map.clear();
-  }
+/** Default bound of the leaderboard cache (PODIUM_CACHE_MAX_BYTES). */
+export const DEFAULT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Rough heap bytes of a parsed leaderboard: what a cache entry costs besides its serialized
+ * bodies. Calibrated on V8 (Node 20) with a 1,000 x 20 board: ~0.9 KB per system with 2
+ * methods, ~1.4 KB with 10 (about 28 B a score and 63 B a method cell); rounded up here.
+ */
+export function estimateLeaderboardBytes(lb: Leaderboard): number {
+  const methods = lb.methods.length;
+  const perCell = lb.uncertainty ? 140 : 72; // an interval array and pTop1 per cell with uncertainty
+  let bytes = 2048 + lb.tasks.length * 256 + methods * methods * 48;
+  for (const s of lb.systems) bytes += 240 + 2 * (s.slug.length + s.name.length + (s.url?.length ?? 0)) + 32 * s.coverage + perCell * methods;
+  if (lb.tieGroups) bytes += lb.systems.length * methods * 16;
+  return bytes;
 }
 
 /** What the leaderboard service reads (bound to the database by createServices). */
@@ -170,8 +164,11 @@ export interface LeaderboardSource {
 }
 
 export interface LeaderboardServiceOptions {
-  /** Cached leaderboards (default 256). */
-  cacheSize?: number;
+  /**
+   * Bytes the cache may hold (default DEFAULT_CACHE_MAX_BYTES): every stored body in every
+   * coding plus an estimate of each parsed leaderboard. Least recently used entries go first.
+   */
+  cacheMaxBytes?: number;
   /** Where leaderboards are computed (service/compute-pool.ts); absent: on the calling thread, with `kemenySolver`. */
   compute?: ComputePool;
   /** LP/MIP solver for exact Kemeny without a pool (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
@@ -179,13 +176,29 @@ export interface LeaderboardServiceOptions {
 }
 
 interface CacheEntry {
+  /** Its key in the cache (to re-account its size when a body is added). */
+  key: string;
   leaderboard: Leaderboard;
-  csv?: string;
-  /** JSON text, serialized once. */
-  json?: string;
-  /** Derived views (serveView), view name -> JSON text, computed once per entry (shared while computing). */
-  views?: Map<string, Promise<string>>;
+  /** estimateLeaderboardBytes(leaderboard). */
+  objectBytes: number;
+  /**
+   * Representations made from this entry (`json`, `csv`, `view:<name>`, badges...), each at
+   * most once: the bytes with their gzip/br forms. null: nothing to send (e.g. unknown system).
+   */
+  bodies: Map<string, Promise<StoredBody | null>>;
+  /** Bytes of the bodies stored so far. */
+  bodyBytes: number;
 }
+
+/** How a GET asks for a representation: its validator and the coding the client accepts best. */
+export interface ServeOptions {
+  ifNoneMatch?: string | null;
+  /** Negotiated from Accept-Encoding by the handler (default identity). Selects the ETag and the body. */
+  coding?: ContentCoding;
+}
+
+/** What makes a representation's body from the leaderboard (null: there is none to send). */
+export type BodyProducer = (lb: Leaderboard) => string | Uint8Array | null | Promise<string | Uint8Array | null>;
 
 /** The resolved state of a request before anything is computed. */
 export interface LeaderboardRef {
@@ -195,15 +208,22 @@ export interface LeaderboardRef {
   etag: string;
 }
 
+/** `etag` is the coded ETag (service/stored-body.ts codedEtag) of what is (or would be) sent. */
 export type LeaderboardResult =
   | { notModified: true; etag: string }
-  | { notModified: false; etag: string; leaderboard: Leaderboard; /** Serialized body in the requested format. */ body: string };
+  | { notModified: false; etag: string; leaderboard: Leaderboard; /** The stored body of the representation, in every coding kept. */ body: StoredBody };
 
 export interface LeaderboardStats {
   computed: number;
   cacheHits: number;
-  /** Derived views computed (serveView). */
+  /** Derived views computed (serveView: robustness, pages). */
   viewsComputed: number;
+  /** Bodies serialized and compressed (every representation: json, csv, views, badges). */
+  bodiesStored: number;
+  /** Bytes the cache accounts for now (bodies in every coding plus the parsed-leaderboard estimates). */
+  readonly cacheBytes: number;
+  readonly cacheEntries: number;
+  readonly cacheMaxBytes: number;
 }
 
 /** What a leaderboard shows of its benchmark (all a compute job needs of it). */
@@ -217,10 +237,26 @@ function instanceScoreCount(data: InstanceScores): number {
 }
 
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
-  const cache = new LruCache<string, CacheEntry>(options.cacheSize ?? 256);
+  const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+  const cache = new LRUCache<string, CacheEntry>({
+    maxSize: cacheMaxBytes,
+    sizeCalculation: (entry) => Math.max(1, entry.objectBytes + entry.bodyBytes),
+  });
   const inflight = new Map<string, Promise<CacheEntry>>();
   const compute = options.compute ?? createInlineCompute(options.kemenySolver);
-  const stats: LeaderboardStats = { computed: 0, cacheHits: 0, viewsComputed: 0 };
+  const stats: LeaderboardStats = {
+    computed: 0,
+    cacheHits: 0,
+    viewsComputed: 0,
+    bodiesStored: 0,
+    get cacheBytes() {
+      return cache.calculatedSize;
+    },
+    get cacheEntries() {
+      return cache.size;
+    },
+    cacheMaxBytes,
+  };
   const keyOf = (b: BenchmarkIdentity, revision: number, q: NormalizedQuery) => `${b.id}|${b.slug}|${b.createdAt}|${revision}|${queryKey(q)}`;
 
   /** Read the benchmark (one query) and the ETag; 404 when unknown. No ranking happens. */
@@ -236,7 +272,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     const key = keyOf(benchmark, revision, q);
     const hit = cache.get(key);
     if (hit) return hit;
-    const entry: CacheEntry = { leaderboard: await run() };
+    const entry = newEntry(key, await run());
     stats.computed++;
     cache.set(key, entry);
     return entry;
@@ -276,40 +312,64 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     return pending;
   }
 
-  function serialize(entry: CacheEntry, format: LeaderboardFormat): string {
-    if (format === "csv") return (entry.csv ??= leaderboardCsv(entry.leaderboard));
-    return (entry.json ??= JSON.stringify(entry.leaderboard));
+  function newEntry(key: string, leaderboard: Leaderboard): CacheEntry {
+    return { key, leaderboard, objectBytes: estimateLeaderboardBytes(leaderboard), bodies: new Map(), bodyBytes: 0 };
   }
 
-  /** ETag/304 then the cached entry's body in representation `rep` (serve and serveView). */
-  async function serveRepresentation(
-    slug: string,
-    query: LeaderboardQuery,
-    rep: Representation,
-    bodyOf: (entry: CacheEntry) => string | Promise<string>,
-    ifNoneMatch?: string | null,
-  ): Promise<LeaderboardResult> {
-    const ref = await resolve(slug, query, rep);
-    if (etagMatches(ifNoneMatch, ref.etag)) return { notModified: true, etag: ref.etag };
-    const entry = await entryFor(ref);
-    const etag = leaderboardEtag(ref.benchmark, entry.leaderboard.benchmark.revision, ref.query, rep);
-    return { notModified: false, etag, leaderboard: entry.leaderboard, body: await bodyOf(entry) };
-  }
-
-  /** A derived view's JSON, computed once per cached entry (so per benchmark, revision and query). */
-  function viewBody(entry: CacheEntry, view: string, computeView: (lb: Leaderboard) => Promise<unknown>): Promise<string> {
-    const views = (entry.views ??= new Map());
-    let body = views.get(view);
-    if (body === undefined) {
-      body = computeView(entry.leaderboard).then((v) => {
-        stats.viewsComputed++;
-        return JSON.stringify(v);
-      });
-      // a failed computation (503, 400) is not kept: the next request tries again
-      body.catch(() => views.delete(view));
-      views.set(view, body);
-    }
+  /**
+   * The stored body of representation `rep` of `entry`: produced, serialized and compressed at
+   * most once per entry (concurrent requests share the promise), then counted in its size.
+   */
+  function bodyOf(entry: CacheEntry, rep: string, produce: () => ReturnType<BodyProducer>): Promise<StoredBody | null> {
+    let body = entry.bodies.get(rep);
+    if (body) return body;
+    body = (async () => {
+      const content = await produce();
+      return content === null ? null : storeBody(content);
+    })();
+    entry.bodies.set(rep, body);
+    body.then(
+      (stored) => {
+        if (!stored) return void entry.bodies.delete(rep);
+        stats.bodiesStored++;
+        entry.bodyBytes += storedBytes(stored);
+        resize(entry);
+      },
+      () => entry.bodies.delete(rep),
+    );
     return body;
+  }
+
+  /** Re-account a cached entry's size (lru-cache sizes an entry when it is set), evicting as needed. */
+  function resize(entry: CacheEntry): void {
+    if (cache.peek(entry.key) !== entry) return; // evicted meanwhile: nothing held by the cache
+    cache.delete(entry.key);
+    cache.set(entry.key, entry);
+  }
+
+  function serialize(lb: Leaderboard, format: LeaderboardFormat): string {
+    return format === "csv" ? leaderboardCsv(lb) : JSON.stringify(lb);
+  }
+
+  /**
+   * The body of representation `rep` made by `produce` from the entry of `ref`, and the
+   * leaderboard it was made from (whose revision may be newer than the one `ref` read).
+   */
+  async function derived(ref: LeaderboardRef, rep: string, produce: BodyProducer): Promise<{ leaderboard: Leaderboard; body: StoredBody | null }> {
+    const entry = await entryFor(ref);
+    return { leaderboard: entry.leaderboard, body: await bodyOf(entry, rep, () => produce(entry.leaderboard)) };
+  }
+
+  /** ETag/304 then the stored body of representation `rep` (serve and serveView). */
+  async function serveRepresentation(slug: string, query: LeaderboardQuery, rep: Representation, produce: BodyProducer, options: ServeOptions): Promise<LeaderboardResult> {
+    const coding = options.coding ?? "identity";
+    const ref = await resolve(slug, query, rep);
+    const current = codedEtag(ref.etag, coding);
+    if (etagMatches(options.ifNoneMatch, current)) return { notModified: true, etag: current };
+    const { leaderboard, body } = await derived(ref, rep, produce);
+    if (!body) throw new Error(`representation ${rep} produced no body`);
+    const etag = codedEtag(leaderboardEtag(ref.benchmark, leaderboard.benchmark.revision, ref.query, rep), coding);
+    return { notModified: false, etag, leaderboard, body };
   }
 
   return {
@@ -329,26 +389,31 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
      * computed), else the leaderboard, its serialized body in `format` and the ETag of what
      * was actually computed (its revision may be newer than the one first read).
      */
-    serve(slug: string, query: LeaderboardQuery, format: LeaderboardFormat, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
-      return serveRepresentation(slug, query, format, (entry) => serialize(entry, format), ifNoneMatch);
+    serve(slug: string, query: LeaderboardQuery, format: LeaderboardFormat, options: ServeOptions = {}): Promise<LeaderboardResult> {
+      return serveRepresentation(slug, query, format, (lb) => serialize(lb, format), options);
     },
     /**
-     * A JSON read model derived from the leaderboard of `query` (e.g. the robustness report):
-     * `computeView` (a compute-pool job) runs once per cached leaderboard entry and its JSON is kept with it; ETag and
-     * 304 exactly as `serve`, with `view:<name>` in place of the format.
+     * A read model derived from the leaderboard of `query` (the robustness report, a page):
+     * `render` runs once per cached leaderboard entry and its bytes (with gzip/br) are kept
+     * with it; ETag and 304 exactly as `serve`, with `view:<name>` in place of the format.
      */
-    serveView(
-      slug: string,
-      query: LeaderboardQuery,
-      view: string,
-      computeView: (lb: Leaderboard) => Promise<unknown>,
-      ifNoneMatch?: string | null,
-    ): Promise<LeaderboardResult> {
-      return serveRepresentation(slug, query, `view:${view}`, (entry) => viewBody(entry, view, computeView), ifNoneMatch);
+    serveView(slug: string, query: LeaderboardQuery, view: string, render: (lb: Leaderboard) => string | Promise<string>, options: ServeOptions = {}): Promise<LeaderboardResult> {
+      return serveRepresentation(
+        slug,
+        query,
+        `view:${view}`,
+        (lb) => {
+          stats.viewsComputed++;
+          return render(lb);
+        },
+        options,
+      );
     },
-    /** Lower-level pieces for other read models (badges, pages). */
+    /** Lower-level pieces for other read models (badges). */
     resolve,
     entryFor: async (ref: LeaderboardRef) => (await entryFor(ref)).leaderboard,
+    /** A body kept with the cached entry of `ref` under the name `rep` (made once per entry; null: none). */
+    derived,
   };
 }
 

@@ -7,7 +7,7 @@
 import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
 import type { ComputePool } from "./compute-pool.ts";
 import { invalid } from "./errors.ts";
-import type { LeaderboardResult, LeaderboardService } from "./leaderboard.ts";
+import type { LeaderboardResult, LeaderboardService, ServeOptions } from "./leaderboard.ts";
 
 export { computeRobustness, ROBUSTNESS_KEMENY_STEPS, type Robustness } from "./robustness-compute.ts";
 
@@ -15,10 +15,16 @@ export const DEFAULT_ROBUSTNESS_METHOD: TaskMethod = "borda";
 
 export function createRobustnessService(leaderboards: LeaderboardService, compute: ComputePool) {
   return {
-    /** The report as JSON text with its ETag, or notModified; 404 unknown benchmark, 400 unknown method. */
-    serve(slug: string, method: string = DEFAULT_ROBUSTNESS_METHOD, ifNoneMatch?: string | null): Promise<LeaderboardResult> {
+    /** The report's stored JSON with its ETag, or notModified; 404 unknown benchmark, 400 unknown method. */
+    serve(slug: string, method: string = DEFAULT_ROBUSTNESS_METHOD, options: ServeOptions = {}): Promise<LeaderboardResult> {
       if (!isTaskMethod(method)) throw invalid(`unknown method "${method}"`, [{ field: "method", message: `known: ${TASK_METHODS.join(", ")}` }]);
-      return leaderboards.serveView(slug, { methods: [method], level: "task" }, "robustness", (leaderboard) => compute.run({ kind: "robustness", leaderboard, method }), ifNoneMatch);
+      return leaderboards.serveView(
+        slug,
+        { methods: [method], level: "task" },
+        "robustness",
+        async (leaderboard) => JSON.stringify(await compute.run({ kind: "robustness", leaderboard, method })),
+        options,
+      );
     },
   };
 }

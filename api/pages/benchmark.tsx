@@ -11,6 +11,11 @@ import { SlopeChart } from "./slope-chart.tsx";
 
 /** Systems drawn in the slope chart unless `?chart=all`. */
 export const CHART_LIMIT = 40;
+/**
+ * Rows of the leaderboard table unless `?rows=all`: a row is ~2 KB with every method and 20
+ * tasks, so a 3,000-system table alone would be ~6 MB of HTML. JSON and CSV carry every system.
+ */
+export const TABLE_LIMIT = 500;
 
 export interface BenchmarkPageProps {
   leaderboard: Leaderboard;
@@ -20,6 +25,8 @@ export interface BenchmarkPageProps {
   sort: string;
   /** Draw every system in the slope chart. */
   chartAll: boolean;
+  /** Every system in the table (else the top TABLE_LIMIT). */
+  rowsAll?: boolean;
   /** `https://host` of the request, for badge snippets. */
   origin: string;
   /** Ignored `methods`/`sort` values, shown as a note. */
@@ -102,7 +109,7 @@ function badgeMarkdown(origin: string, lb: Leaderboard, system: LeaderboardSyste
   return `[![${label} rank](${badge})](${origin}/benchmarks/${bench})`;
 }
 
-function MethodSelector(props: { allMethods: readonly string[]; methods: string[]; sort: string; chartAll: boolean; uncertainty: boolean }) {
+function MethodSelector(props: { allMethods: readonly string[]; methods: string[]; sort: string; chartAll: boolean; rowsAll: boolean; uncertainty: boolean }) {
   const { allMethods, methods, sort, chartAll } = props;
   return (
     <form class="methods" method="get">
@@ -129,6 +136,7 @@ function MethodSelector(props: { allMethods: readonly string[]; methods: string[
           <input type="checkbox" name="uncertainty" value="bootstrap" checked={props.uncertainty} /> uncertainty (bootstrap)
         </label>
         {chartAll ? <input type="hidden" name="chart" value="all" /> : null}
+        {props.rowsAll ? <input type="hidden" name="rows" value="all" /> : null}
         <button type="submit">Show</button>
       </div>
     </form>
@@ -182,14 +190,21 @@ function KemenyNote(props: { leaderboard: Leaderboard }) {
 
 export function BenchmarkPage(props: BenchmarkPageProps) {
   const { leaderboard: lb, sort, origin, chartAll } = props;
+  const rowsAll = props.rowsAll ?? false;
   const { methods, tasks } = lb;
   const reference = methods.includes("mean") ? "mean" : undefined;
   // Stable sort keeps the service's order (first method) among ties of the primary method.
   const rows = [...lb.systems].sort((a, b) => rankOf(a, sort) - rankOf(b, sort));
   const chartRows = chartAll ? rows : rows.slice(0, CHART_LIMIT);
-  const chartQuery = new URLSearchParams({ methods: methods.join(","), sort });
-  if (lb.uncertainty) chartQuery.set("uncertainty", "bootstrap");
-  if (!chartAll) chartQuery.set("chart", "all");
+  const tableRows = rowsAll ? rows : rows.slice(0, TABLE_LIMIT);
+  /** This page's query with `change` applied (the "show all"/"show the top" links). */
+  const pageLink = (change: { chart?: boolean; rows?: boolean }, anchor: string) => {
+    const q = new URLSearchParams({ methods: methods.join(","), sort });
+    if (lb.uncertainty) q.set("uncertainty", "bootstrap");
+    if (change.chart ?? chartAll) q.set("chart", "all");
+    if (change.rows ?? rowsAll) q.set("rows", "all");
+    return `?${q.toString()}#${anchor}`;
+  };
   const groups = tieGroupsOf(lb, sort);
   const apiQuery = `methods=${encodeURIComponent(methods.join(","))}${lb.uncertainty ? `&uncertainty=bootstrap&samples=${lb.uncertainty.samples}&seed=${lb.uncertainty.seed}` : ""}`;
   const hasSocialChoice = methods.some((m) => !isMeanFamily(m));
@@ -202,7 +217,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
         <a href={`/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard?${apiQuery}&format=csv`}>CSV</a>
       </p>
       {props.ignored.length ? <p class="note">Ignored unknown method(s): {props.ignored.join(", ")}.</p> : null}
-      <MethodSelector allMethods={props.allMethods} methods={methods} sort={sort} chartAll={chartAll} uncertainty={lb.uncertainty !== undefined} />
+      <MethodSelector allMethods={props.allMethods} methods={methods} sort={sort} chartAll={chartAll} rowsAll={rowsAll} uncertainty={lb.uncertainty !== undefined} />
 
       <h2 id="leaderboard">Leaderboard</h2>
       <p class="muted">
@@ -211,6 +226,12 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
         scored of {tasks.length}.
       </p>
       <UncertaintyNote leaderboard={lb} sort={sort} />
+      {rows.length > TABLE_LIMIT ? (
+        <p class="muted">
+          {rowsAll ? `All ${rows.length} systems. ` : `The top ${TABLE_LIMIT} of ${rows.length} systems by ${sort} (JSON and CSV have all). `}
+          <a href={pageLink({ rows: !rowsAll }, "leaderboard")}>{rowsAll ? `Show the top ${TABLE_LIMIT}` : "Show all"}</a>
+        </p>
+      ) : null}
       <div class="scroll">
         <table class="leaderboard">
           <thead>
@@ -236,7 +257,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((s) => {
+            {tableRows.map((s) => {
               const g = groups.get(s.slug);
               const cls = g ? [`band-${g.group % 2}`, g.start && g.group > 0 ? "group-start" : "", g.size === 1 ? "settled" : ""].filter(Boolean).join(" ") : undefined;
               return (
@@ -280,7 +301,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
       {rows.length > CHART_LIMIT ? (
         <p class="muted">
           {chartAll ? `All ${rows.length} systems. ` : `The top ${CHART_LIMIT} of ${rows.length} systems by ${sort}. `}
-          <a href={`?${chartQuery.toString()}#slope`}>{chartAll ? `Show the top ${CHART_LIMIT}` : "Show all"}</a>
+          <a href={pageLink({ chart: !chartAll }, "slope")}>{chartAll ? `Show the top ${CHART_LIMIT}` : "Show all"}</a>
         </p>
       ) : null}
       <div class="scroll">

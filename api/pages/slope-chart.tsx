@@ -22,7 +22,9 @@ function columnLabels(systems: SlopeSystem[], col: number): [number, string, str
   const byRank = new Map<number, string[]>();
   for (const s of systems) {
     const r = s.ranks[col];
-    byRank.set(r, [...(byRank.get(r) ?? []), s.name]);
+    const names = byRank.get(r);
+    if (names) names.push(s.name);
+    else byRank.set(r, [s.name]);
   }
   return [...byRank.entries()]
     .sort((a, b) => a[0] - b[0])

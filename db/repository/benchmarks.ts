@@ -114,8 +114,58 @@ export async function listBenchmarks(db: Db): Promise<BenchmarkListing[]> {
   return rows.map((row) => ({ ...toBenchmark(row), taskCount: row.taskCount, systemCount: row.systemCount }));
 }
 
+/**
+ * What the benchmark listing depends on, in one cheap aggregate (no per-benchmark counts): how
+ * many benchmarks, which (sum of ids) and their revisions (every write bumps one). Equal to
+ * `listingVersionOf` of the listing it summarizes.
+ */
+export async function getListingVersion(db: Db): Promise<ListingVersion> {
+  const [row] = await listingVersion(db).execute();
+  return row;
+}
+
+const listingVersion = preparedPerDb((db) =>
+  db
+    .select({
+      count: sql<number>`count(*)`.mapWith(Number),
+      idSum: sql<number>`coalesce(sum(${benchmarks.id}), 0)`.mapWith(Number),
+      revisionSum: sql<number>`coalesce(sum(${benchmarks.revision}), 0)`.mapWith(Number),
+    })
+    .from(benchmarks)
+    .prepare("podium_listing_version"),
+);
+
+export interface ListingVersion {
+  count: number;
+  idSum: number;
+  revisionSum: number;
+}
+
+/** The ListingVersion of a listing already read (same numbers as getListingVersion for the same state). */
+export function listingVersionOf(rows: readonly Pick<BenchmarkRecord, "id" | "revision">[]): ListingVersion {
+  return { count: rows.length, idSum: rows.reduce((a, r) => a + r.id, 0), revisionSum: rows.reduce((a, r) => a + r.revision, 0) };
+}
+
+/**
+ * Hot-path reads are built once per database handle (drizzle prepared queries): building the
+ * SQL of a select costs more CPU than the round trip of a cached read.
+ */
+function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
+  const prepared = new WeakMap<Db, T>();
+  return (db) => {
+    let query = prepared.get(db);
+    if (query === undefined) prepared.set(db, (query = build(db)));
+    return query;
+  };
+}
+
+const benchmarkBySlug = preparedPerDb((db) =>
+  db.select(benchmarkColumns).from(benchmarks).where(eq(benchmarks.slug, sql.placeholder("slug"))).limit(1).prepare("podium_benchmark_by_slug"),
+);
+
+/** The benchmark row with its current revision (every cached read starts here: one indexed query). */
 export async function getBenchmarkBySlug(db: Db, slug: string): Promise<BenchmarkRecord | null> {
-  const [row] = await db.select(benchmarkColumns).from(benchmarks).where(eq(benchmarks.slug, slug)).limit(1);
+  const [row] = await benchmarkBySlug(db).execute({ slug });
   return row ? toBenchmark(row) : null;
 }
 

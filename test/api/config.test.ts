@@ -19,6 +19,7 @@ describe("config", () => {
       shutdownGraceMs: 10_000,
       trustProxy: false,
       postgres: { poolSize: 10, connectTimeoutMs: 2000, statementTimeoutMs: 30_000, idleTimeoutMs: 60_000, poolWaitMs: 5000 },
+      cacheMaxBytes: 128 * 1024 * 1024,
     });
   });
 
@@ -34,6 +35,9 @@ describe("config", () => {
     expect(() => parseConfig({ PODIUM_ADMIN_TOKEN: "short" })).toThrow(/PODIUM_ADMIN_TOKEN/);
     expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
     expect(() => parseConfig({ PODIUM_RATE_LIMIT_PER_MINUTE: "1e3" })).toThrow(/PODIUM_RATE_LIMIT_PER_MINUTE/);
+    expect(() => parseConfig({ PODIUM_CACHE_MAX_BYTES: "1000" })).toThrow(/PODIUM_CACHE_MAX_BYTES/);
+    expect(() => parseConfig({ PODIUM_CACHE_MAX_BYTES: "1e9" })).toThrow(/PODIUM_CACHE_MAX_BYTES/);
+    expect(parseConfig({ PODIUM_CACHE_MAX_BYTES: "33554432" }).cacheMaxBytes).toBe(32 * 1024 * 1024);
     expect(() => parseConfig({ PODIUM_TRUST_PROXY: "yes" })).toThrow(/PODIUM_TRUST_PROXY/);
   });
 });

@@ -57,7 +57,7 @@ export function useTestApi(kind: BackendKind, configOverrides: Partial<Config> =
   let cached: { app: OpenAPIHono<AppEnv>; services: Services; db: unknown } | undefined;
   const current = () => {
     if (!cached || cached.db !== database.current) {
-      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, compute: pool() });
+      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, compute: pool(), leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
       cached = { app: createApp({ services, config }), services, db: database.current };
     }
     return cached;

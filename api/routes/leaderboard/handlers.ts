@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BadgeFormat } from "../../../service/index.ts";
+import { sendStored, serveOptions, varyOnEncoding } from "../../encoding.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
 
@@ -13,26 +14,28 @@ const BADGE_TYPES: Record<BadgeFormat, string> = { svg: "image/svg+xml; charset=
 export const leaderboard: RouteHandler<typeof routes.leaderboard, AppEnv> = async (c) => {
   const { slug } = c.req.valid("param");
   const { format = "json", ...query } = c.req.valid("query");
-  const result = await c.var.services.leaderboards.serve(slug, query, format, c.req.header("if-none-match"));
+  const options = serveOptions(c);
+  const result = await c.var.services.leaderboards.serve(slug, query, format, options);
   c.header("ETag", result.etag);
   c.header("Cache-Control", LEADERBOARD_CACHE);
-  c.header("Vary", "Accept-Encoding");
+  varyOnEncoding(c);
   if (result.notModified) return c.body(null, 304);
   if (format === "csv") {
-    c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", `inline; filename="${slug}-leaderboard.csv"`);
-  } else c.header("Content-Type", "application/json");
-  return c.body(result.body, 200);
+    return sendStored(c, result.body, options.coding, "text/csv; charset=utf-8");
+  }
+  return sendStored(c, result.body, options.coding, "application/json");
 };
 
 async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, method: string | undefined): Promise<Response> {
-  const result = await c.var.services.badges.get(slug, system, method, format, c.req.header("if-none-match"));
+  const options = serveOptions(c);
+  const result = await c.var.services.badges.get(slug, system, method, format, options);
   if (result.status !== 200) return badgeError(c, format, result.status, result.body);
   c.header("ETag", result.etag);
   c.header("Cache-Control", BADGE_CACHE);
+  varyOnEncoding(c);
   if (result.notModified) return c.body(null, 304);
-  c.header("Content-Type", BADGE_TYPES[format]);
-  return c.body(result.body, 200);
+  return sendStored(c, result.body, options.coding, BADGE_TYPES[format]);
 }
 
 function badgeError(c: Context<AppEnv>, format: BadgeFormat, status: 400 | 404, body: string): Response {

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { sendStored, serveOptions, varyOnEncoding } from "../../encoding.ts";
 import type { AppEnv } from "../../env.ts";
 import { LEADERBOARD_CACHE } from "../leaderboard/handlers.ts";
 import type * as routes from "./routes.ts";
@@ -6,10 +7,11 @@ import type * as routes from "./routes.ts";
 export const robustness: RouteHandler<typeof routes.robustness, AppEnv> = async (c) => {
   const { slug } = c.req.valid("param");
   const { method } = c.req.valid("query");
-  const result = await c.var.services.robustness.serve(slug, method, c.req.header("if-none-match"));
+  const options = serveOptions(c);
+  const result = await c.var.services.robustness.serve(slug, method, options);
   c.header("ETag", result.etag);
   c.header("Cache-Control", LEADERBOARD_CACHE);
+  varyOnEncoding(c);
   if (result.notModified) return c.body(null, 304);
-  c.header("Content-Type", "application/json");
-  return c.body(result.body, 200);
+  return sendStored(c, result.body, options.coding, "application/json");
 };
