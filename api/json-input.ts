@@ -5,10 +5,11 @@
  *   whatever walks them recursively later (JSON.stringify into a jsonb column, zod);
  * - no `__proto__` key: zod records and plain-object copies drop it silently (or, assigned,
  *   it rewrites the prototype), so it could never be stored as sent;
- * - no lone surrogate (not representable in UTF-8: one database would replace it, the other
- *   refuse it) and no NUL character (PostgreSQL text and jsonb cannot store it), in any string
- *   or key, so every text field follows the same rule.
+ * - no lone surrogate and no NUL character in any string or key (service/text-rules.ts), so
+ *   every text field follows the same rule.
  */
+import { textProblem } from "../service/text-rules.ts";
+
 
 export const MAX_JSON_DEPTH = 32;
 /** Issues reported per body; one is enough to fix, a few help. */
@@ -17,16 +18,6 @@ const MAX_ISSUES = 20;
 export interface JsonIssue {
   path: (string | number)[];
   message: string;
-}
-
-const LONE_SURROGATE = /\p{Cs}/u;
-const NUL = /\u0000/;
-
-/** Why `s` cannot be stored as text, or undefined. */
-export function textProblem(s: string): string | undefined {
-  if (LONE_SURROGATE.test(s)) return "must not contain a lone surrogate (invalid UTF-16)";
-  if (NUL.test(s)) return "must not contain a NUL character";
-  return undefined;
 }
 
 interface Node {

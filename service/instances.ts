@@ -8,6 +8,7 @@
  *    set-based statement per batch) and bumps the revision; a duplicate across batches (found by
  *    the primary key) rolls everything back.
  */
+import { textProblem } from "./text-rules.ts";
 import { tmpdir } from "node:os";
 import {
   beginInstanceUpload,
@@ -203,6 +204,8 @@ async function receive(
       if (taskId === undefined) return issues.report(r.line, r.task === undefined ? "task is required" : `unknown task ${describe(r.task)}`);
       if (instance === undefined || instance === "") return issues.report(r.line, "instance id must be a non-empty string");
       if (instance.length > MAX_INSTANCE_ID_CHARS) return issues.report(r.line, `instance id longer than ${MAX_INSTANCE_ID_CHARS} characters`);
+      const textIssue = textProblem(instance);
+      if (textIssue) return issues.report(r.line, `instance id ${textIssue}`);
       if (score === undefined) return issues.report(r.line, `score must be a finite number (got ${describe(r.score)})`);
       const key = `${taskId}\u0000${instance}`;
       const first = seen.get(key);

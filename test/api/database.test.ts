@@ -72,9 +72,9 @@ describe.each(backends())("database path on %s", (kind) => {
   it("400 naming the field, never the driver's text, for text the database cannot store", async () => {
     await api.createBenchmark("glue");
     const cases: [string, string, string][] = [
-      ['{"system":{"slug":"bert","name":"a\\u0000b"},"scores":{"cola":1}}', "system.name", "text contains a NUL character"],
-      ['{"system":{"slug":"bert"},"metadata":{"note":"x\\u0000"},"scores":{"cola":1}}', "metadata.note", "text contains a NUL character"],
-      ['{"submissions":[{"system":{"slug":"a"},"scores":{"cola":1}},{"system":{"slug":"b","name":"\\u0000"},"scores":{"cola":2}}]}', "submissions[1].system.name", "text contains a NUL character"],
+      ['{"system":{"slug":"bert","name":"a\\u0000b"},"scores":{"cola":1}}', "system.name", "must not contain a NUL character"],
+      ['{"system":{"slug":"bert"},"metadata":{"note":"x\\u0000"},"scores":{"cola":1}}', "metadata.note", "must not contain a NUL character"],
+      ['{"submissions":[{"system":{"slug":"a"},"scores":{"cola":1}},{"system":{"slug":"b","name":"\\u0000"},"scores":{"cola":2}}]}', "submissions[1].system.name", "must not contain a NUL character"],
     ];
     for (const [raw, field, message] of cases) {
       const res = await submit(raw);
@@ -84,7 +84,7 @@ describe.each(backends())("database path on %s", (kind) => {
     }
     const created = await api.call("POST", "/api/v1/benchmarks", { body: '{"slug":"x","name":"a\\u0000","tasks":[{"slug":"a"}]}' });
     expectEnvelope(created, 400, "invalid_request");
-    expect(created.body.error.details).toEqual([{ field: "name", message: "text contains a NUL character" }]);
+    expect(created.body.error.details).toEqual([{ field: "name", message: "must not contain a NUL character" }]);
     const surrogate = await submit('{"system":{"slug":"bert","metadata":{"k":"\\ud800"}},"scores":{"cola":1}}');
     expect(surrogate.status).toBeLessThan(500);
     expect(JSON.stringify(surrogate.body)).not.toMatch(DRIVER_TEXT);

@@ -209,6 +209,10 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
         ["application/x-ndjson", '{"task":"acc","instance":"i1","score":1}\n{"task":"acc",\n', /^line 2: malformed JSON/],
         ["application/x-ndjson", '{"task":"acc","instance":"i1","score":"1"}\n', /^line 1: score must be a finite number/],
         ["application/x-ndjson", '[1,2,3]\n', /^line 1: expected an object/],
+        // the text rule of every JSON body holds for instance ids too
+        ["application/x-ndjson", '{"task":"acc","instance":"\\ud800","score":1}\n', /^line 1: instance id must not contain a lone surrogate/],
+        ["application/x-ndjson", '{"task":"acc","instance":"a\\u0000","score":1}\n', /^line 1: instance id must not contain a NUL character/],
+        ["text/csv", csv([["acc", "i\u0000", 1]]), /^line 2: instance id must not contain a NUL character/],
       ];
       for (const [type, body, message] of cases) {
         const res = await upload(api, "tiny", "a", body, { type });
