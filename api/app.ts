@@ -71,6 +71,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // HTML pages and /docs: plain routes, not in the OpenAPI document.
   registerPages(app);
 
-  serveOpenApiDocument(app, "Leaderboards for ML benchmarks (see API.md).");
+  serveOpenApiDocument(app, "Leaderboards for ML benchmarks: systems ranked by the mean and by social-choice rules (Borda, Copeland, Kemeny, ...) side by side, with their agreement and uncertainty.");
   return app;
 }

@@ -1,5 +1,5 @@
 /**
- * Bootstrap uncertainty of rankings (API.md "Uncertainty and robustness"; definitions in README.md).
+ * Bootstrap uncertainty of rankings (README "Uncertainty and robustness"; definitions in README.md).
  *
  * Task level: each resample draws m tasks with replacement (a task drawn c times counts c
  * times: it is ranked as the table holding that column c times, computed as one column of

@@ -1,6 +1,6 @@
 /**
  * Podium ranking engine: pure TypeScript, no I/O (runs in Node and Cloudflare Workers).
- * Semantics: ../shared/RANKING.md. `rankTable` is synchronous.
+ * Semantics: ranking/SEMANTICS.md. `rankTable` is synchronous.
  */
 import { defaultNow, solveKemeny } from "./kemeny.ts";
 import type { LinearSolver } from "./lp.ts";
@@ -129,7 +129,7 @@ export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], 
   return buildResponse(table.systems, table.coverage, outcomes, condorcetWinnerIndex(table), kemeny);
 }
 
-/** The stateless ranking of API.md (`POST /api/v1/rank`). Synchronous. `lpSolver`: see KemenyOptions. */
+/** The stateless ranking of the HTTP API (`POST /api/v1/rank`). Synchronous. `lpSolver`: see KemenyOptions. */
 export function rankTable(input: RankInput, options: { lpSolver?: LinearSolver } = {}): RankResponse {
   const { table, methods } = tableFromInput(input);
   return rankPreparedTable(table, methods, { kemenyBudgetMs: input.kemenyBudgetMs, lpSolver: options.lpSolver });

@@ -1,5 +1,5 @@
 /**
- * Instance-level methods (RANKING.md "Instance-level methods"): each task has instances, and
+ * Instance-level methods (SEMANTICS.md "Instance-level methods"): each task has instances, and
  * every (task, instance) column is ranked like a task. `mean`, one-level `borda`, two-level `borda2`.
  */
 import { addBordaPoints, computeMethod, condorcetWinnerIndex } from "./methods.ts";

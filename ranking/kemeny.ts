@@ -1,5 +1,5 @@
 /**
- * Exact Kemeny-Young consensus over a pairwise matrix M (RANKING.md): maximise
+ * Exact Kemeny-Young consensus over a pairwise matrix M (SEMANTICS.md): maximise
  * A(pi) = sum over pairs with s above u of M(s,u).
  *
  * 1. Decompose: strongly connected components of the graph with an edge s -> u whenever

@@ -1,4 +1,4 @@
-/** Score-producing task-level methods of RANKING.md over the internal Table. Higher is better; NaN = no score. */
+/** Score-producing task-level methods of SEMANTICS.md over the internal Table. Higher is better; NaN = no score. */
 import { tied } from "./ranks.ts";
 import { pairwiseOutcome, type Table } from "./table.ts";
 import type { TaskMethod } from "./types.ts";
@@ -112,7 +112,7 @@ function winrate(table: Table): Float64Array {
 
 /**
  * Adds scale * b_t(s) to out[s] for every system: the expected Borda points on task t under a
- * uniformly random completion of its partial ranking (RANKING.md `borda`).
+ * uniformly random completion of its partial ranking (SEMANTICS.md `borda`).
  */
 export function addBordaPoints(table: Table, t: number, scale: number, out: Float64Array): void {
   const n = table.n;
@@ -215,7 +215,7 @@ export function computeMethod(table: Table, method: ScoreMethod): Float64Array {
 }
 
 /**
- * M(s,u) and M(u,s) of RANKING.md for one pair, from the scores alone in O(m): the same sums in
+ * M(s,u) and M(u,s) of SEMANTICS.md for one pair, from the scores alone in O(m): the same sums in
  * the same task order as `computePairwise`, so the values are bit-identical to the matrix's.
  */
 function pairMajority(table: Table, s: number, u: number): number {

@@ -1,6 +1,6 @@
 /** Rank-from-score, ties with tolerance, Kendall tau-b. */
 
-/** RANKING.md: two aggregate scores are equal when they differ by at most 1e-9 * max(1, |a|, |b|). */
+/** SEMANTICS.md: two aggregate scores are equal when they differ by at most 1e-9 * max(1, |a|, |b|). */
 export function tied(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }

@@ -40,7 +40,7 @@ class ColumnSubset extends Table {
 
 /**
  * The table restricted to the columns with a positive multiplicity, each column's weight
- * multiplied by its multiplicity (directions kept). Every method of RANKING.md is linear in
+ * multiplied by its multiplicity (directions kept). Every method of SEMANTICS.md is linear in
  * the task weights, so this ranks exactly like the table holding each column `mult[t]` times.
  */
 export function weightedColumns(table: Table, mult: ArrayLike<number>): Table {

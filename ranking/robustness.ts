@@ -1,5 +1,5 @@
 /**
- * Robustness of one method's ranking (API.md `GET /api/v1/benchmarks/{slug}/robustness`):
+ * Robustness of one method's ranking (`GET /api/v1/benchmarks/{slug}/robustness`):
  * leave-one-task-out agreement and winners, and the Condorcet winner.
  */
 import { DEFAULT_KEMENY_BUDGET_MS, defaultNow, type KemenyOptions } from "./kemeny.ts";

@@ -1,4 +1,4 @@
-/** Public types and constants of the ranking module (see ../shared/RANKING.md). */
+/** Public types and constants of the ranking module (see ranking/SEMANTICS.md). */
 
 export const TASK_METHODS = [
   "mean",

@@ -31,7 +31,7 @@ export interface LeaderboardQuery extends UncertaintyParams {
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
-  // Each level has its own methods (RANKING.md): instance level is mean, borda, borda2.
+  // Each level has its own methods (SEMANTICS.md): instance level is mean, borda, borda2.
   const known: readonly LeaderboardMethod[] = query.level === "instance" ? INSTANCE_METHODS : TASK_METHODS;
   const methods = query.methods?.length ? [...new Set(query.methods)] : [...known];
   const unknown = methods.find((m) => !known.includes(m));

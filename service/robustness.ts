@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/benchmarks/{slug}/robustness?method=borda` (API.md "Uncertainty and
+ * `GET /api/v1/benchmarks/{slug}/robustness?method=borda` (README "Uncertainty and
  * robustness"): leave-one-task-out and the Condorcet winner (ranking/robustness.ts) of the
  * task-level leaderboard of that one method. A view of the cached leaderboard
  * (LeaderboardService.serveView): computed once per benchmark revision, ETag/304 like it.

@@ -1,5 +1,5 @@
 /**
- * Bootstrap uncertainty on leaderboards (API.md "Uncertainty and robustness"; the statistics
+ * Bootstrap uncertainty on leaderboards (README "Uncertainty and robustness"; the statistics
  * are ranking/bootstrap.ts, defined in ranking/README.md). Level-neutral: the caller supplies
  * the bootstrap of its level (tasks or instances) and this module adds `interval`, `pTop1`,
  * `tieGroups` and the `uncertainty` metadata to a computed leaderboard. Pure: no I/O.

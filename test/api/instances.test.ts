@@ -5,9 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
-import { noteIfSharedDataMissing, readSharedData, sharedDataAvailable } from "../helpers/shared-data.ts";
-
-noteIfSharedDataMissing("TAC 2008 instance-level anchors");
+import { readExample } from "../helpers/examples.ts";
 
 const UPLOAD_LIMIT = 1024 * 1024;
 
@@ -278,9 +276,9 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
     });
   });
 
-  describe.skipIf(!sharedDataAvailable)("TAC 2008 over the API (62 systems x 13 automatic metrics x 48 instances)", () => {
+  describe("TAC 2008 over the API (62 systems x 13 automatic metrics x 48 instances)", () => {
     it("reproduces the published instance-level taus and the borda2 top three", { timeout: 120_000 }, async () => {
-      const lines = readSharedData("tac08_instances.csv").trim().split(/\r?\n/);
+      const lines = readExample("tac08_instances.csv").trim().split(/\r?\n/);
       const header = lines[0].split(",");
       const metrics = header.map((h, i) => [h, i] as const).filter(([h, i]) => i >= 2 && !h.startsWith("H:"));
       expect(metrics).toHaveLength(13);

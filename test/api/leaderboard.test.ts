@@ -7,9 +7,7 @@ import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
 import { seedGlue } from "../helpers/glue.ts";
-import { noteIfSharedDataMissing, sharedDataAvailable } from "../helpers/shared-data.ts";
 
-noteIfSharedDataMissing("GLUE leaderboard over REST");
 
 const LB = "/api/v1/benchmarks/toy/leaderboard";
 
@@ -228,7 +226,7 @@ describe.each(backends())("leaderboard on %s", (kind) => {
       expect((await api.call("GET", LB, { token: "pod_not-a-real-token" })).status).toBe(200);
     });
 
-    it.skipIf(!sharedDataAvailable)("GLUE over REST: every method equals rankTable, kemeny exact", async () => {
+    it("GLUE over REST: every method equals rankTable, kemeny exact", async () => {
       const { taskSlugs, systems } = await seedGlue(api);
       const res = await api.call("GET", "/api/v1/benchmarks/glue/leaderboard", { token: null });
       expect(res.status).toBe(200);

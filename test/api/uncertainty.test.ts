@@ -7,9 +7,7 @@ import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
 import { seedGlue } from "../helpers/glue.ts";
-import { noteIfSharedDataMissing, sharedDataAvailable } from "../helpers/shared-data.ts";
 
-noteIfSharedDataMissing("GLUE kemeny bootstrap");
 
 const LB = "/api/v1/benchmarks/unc/leaderboard";
 
@@ -258,7 +256,7 @@ describe.each(backends())("bootstrap uncertainty on %s", (kind) => {
     expect((await get("level=instance&methods=borda2&uncertainty=bootstrap&samples=10001")).status).toBe(400);
   });
 
-  it.skipIf(!sharedDataAvailable)("GLUE kemeny: two fresh app instances with the same seed agree exactly", { timeout: 60_000 }, async () => {
+  it("GLUE kemeny: two fresh app instances with the same seed agree exactly", { timeout: 60_000 }, async () => {
     await seedGlue(api);
     const config = parseConfig({ PODIUM_ADMIN_TOKEN: ADMIN_TOKEN });
     const fresh = () => createApp({ services: createServices(api.services.database, { adminToken: config.adminToken }), config });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { examplePath, repoRoot } from "../helpers/shared-data.ts";
+import { examplePath, repoRoot } from "../helpers/examples.ts";
 import { podium } from "./podium.ts";
 
 const version = (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;

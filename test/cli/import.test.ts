@@ -8,9 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { noteIfSharedDataMissing, repoRoot, sharedDataAvailable, sharedDataPath } from "../helpers/shared-data.ts";
-
-noteIfSharedDataMissing("importing GLUE");
+import { repoRoot, examplePath } from "../helpers/examples.ts";
 
 interface CliResult {
   code: number | null;
@@ -184,8 +182,8 @@ describe("podium import: against a server", () => {
     expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
-  it.runIf(sharedDataAvailable)("imports GLUE (105 systems) in one command", async () => {
-    const r = await podium(["import", sharedDataPath("glue.csv"), "--benchmark", "glue", "--create", "--name", "GLUE", "--url", server.url, "--token", server.adminToken]);
+  it("imports GLUE (105 systems) in one command", async () => {
+    const r = await podium(["import", examplePath("glue.csv"), "--benchmark", "glue", "--create", "--name", "GLUE", "--url", server.url, "--token", server.adminToken]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("imported 105 systems into glue (revision 1)");
     const lb = await get("/api/v1/benchmarks/glue/leaderboard?methods=mean,borda");

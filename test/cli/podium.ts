@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "../helpers/shared-data.ts";
+import { repoRoot } from "../helpers/examples.ts";
 
 export interface CliResult {
   code: number | null;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, start, waitHealthy, TEST_ADMIN_TOKEN, type Running } from "../helpers/server.ts";
-import { repoRoot } from "../helpers/shared-data.ts";
+import { repoRoot } from "../helpers/examples.ts";
 
 /** A first start creates the PGlite data directory: slow on a busy machine. */
 const STARTUP_MS = 120_000;

@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import { parseWideCsv, slugifyAll } from "../../cli/csv.ts";
 import type { TestApi } from "./app.ts";
-import { readSharedData } from "./shared-data.ts";
+import { readExample } from "./examples.ts";
 
 export interface GlueSystem {
   slug: string;
@@ -12,7 +12,7 @@ export interface GlueSystem {
 
 /** Creates "glue" with slugified task and system names; returns the task slugs and the systems as submitted. */
 export async function seedGlue(api: TestApi): Promise<{ taskSlugs: string[]; systems: GlueSystem[] }> {
-  const wide = parseWideCsv(readSharedData("glue.csv"));
+  const wide = parseWideCsv(readExample("glue.csv"));
   const taskSlugs = slugifyAll(wide.tasks);
   const systemSlugs = slugifyAll(wide.systems.map((s) => s.name));
   const created = await api.call("POST", "/api/v1/benchmarks", {

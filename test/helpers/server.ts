@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot } from "./shared-data.ts";
+import { repoRoot } from "./examples.ts";
 
 export interface Running {
   child: ChildProcess;

@@ -18,11 +18,9 @@ import {
   type Table,
   type TaskMethod,
 } from "../../ranking/index.ts";
-import { noteIfSharedDataMissing, readSharedData, sharedDataAvailable } from "../helpers/shared-data.ts";
+import { readExample } from "../helpers/examples.ts";
 import { genTable, toInput } from "./arbitraries.ts";
 import { wideCsvToInput } from "./load.ts";
-
-noteIfSharedDataMissing("bootstrap on GLUE");
 
 /** systems x tasks table from rows of scores (all higher is better, weight 1). */
 function table(rows: number[][], systems = rows.map((_, i) => `s${i}`)): Table {
@@ -309,9 +307,9 @@ describe("bootstrapInstanceLevel", () => {
   });
 });
 
-describe.skipIf(!sharedDataAvailable)("GLUE (../shared/data)", () => {
+describe("GLUE (examples/)", () => {
   it("1000 task-level resamples of mean, borda, copeland run fast and are deterministic", () => {
-    const { table: glue } = tableFromInput(wideCsvToInput(readSharedData("glue.csv")));
+    const { table: glue } = tableFromInput(wideCsvToInput(readExample("glue.csv")));
     const t0 = performance.now();
     const a = bootstrapTaskLevel(glue, FAST, { samples: 1000, seed: 42 });
     const ms = performance.now() - t0;
@@ -328,7 +326,7 @@ describe.skipIf(!sharedDataAvailable)("GLUE (../shared/data)", () => {
   });
 
   it("kemeny with a step clock is deterministic even where resamples run out of budget", () => {
-    const { table: glue } = tableFromInput(wideCsvToInput(readSharedData("glue.csv")));
+    const { table: glue } = tableFromInput(wideCsvToInput(readExample("glue.csv")));
     const run = () => {
       let steps = 0;
       return bootstrapTaskLevel(glue, ["kemeny"], { samples: 60, seed: 7, kemenyBudgetMs: 2, now: () => steps++ });

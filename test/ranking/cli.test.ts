@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../helpers/shared-data.ts";
+import { repoRoot } from "../helpers/examples.ts";
 
 const podium = path.join(repoRoot, "cli/podium.js");
 const dir = mkdtempSync(path.join(tmpdir(), "podium-rank-"));

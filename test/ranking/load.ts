@@ -1,4 +1,4 @@
-/** Loading the shared benchmark CSVs into ranking inputs (tests and bench). */
+/** Loading the example benchmark CSVs (examples/) into ranking inputs (tests and bench). */
 import { parseCsvRows, parseWideCsv, slugifyAll } from "../../cli/csv.ts";
 import type { InstanceTable, RankInput } from "../../ranking/index.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Oracle tests: `rankTable` against the naive reference of shared/RANKING.md (./reference.ts).
+ * Oracle tests: `rankTable` against the naive reference of ranking/SEMANTICS.md (./reference.ts).
  * Random small tables with many ties, missing cells, both directions and unequal weights.
  */
 import { describe, expect, it } from "vitest";
@@ -178,7 +178,7 @@ function property(check: (c: Case, res: RankResponse) => void): void {
   );
 }
 
-describe("rankTable agrees with the naive reference of RANKING.md (random tables)", () => {
+describe("rankTable agrees with the naive reference of SEMANTICS.md (random tables)", () => {
   for (const method of REF_SCORE_METHODS) {
     it(`${method}: score and rank of every system`, () => property((c, res) => checkScoreMethod(c, res, method)));
   }

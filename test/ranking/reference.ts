@@ -1,5 +1,5 @@
 /**
- * Naive reference implementation of the task-level methods of shared/RANKING.md.
+ * Naive reference implementation of the task-level methods of ranking/SEMANTICS.md.
  *
  * Written straight from the spec text, WITHOUT looking at ranking/*.ts, so that it can serve as an
  * independent oracle. Plain arrays and loops, no cleverness, no speed: every quantity is recomputed

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildTable, leaveOneTaskOut, rankPreparedTable, RankingInputError, robustnessReport, tableFromInput, TASK_METHODS, type TaskMethod } from "../../ranking/index.ts";
-import { noteIfSharedDataMissing, readSharedData, sharedDataAvailable } from "../helpers/shared-data.ts";
+import { readExample } from "../helpers/examples.ts";
 import { wideCsvToInput } from "./load.ts";
-
-noteIfSharedDataMissing("robustness on GLUE");
 
 //        t0 t1 t2
 //   A:   3  3  1
@@ -84,9 +82,9 @@ describe("leaveOneTaskOut", () => {
   });
 });
 
-describe.skipIf(!sharedDataAvailable)("GLUE (../shared/data)", () => {
+describe("GLUE (examples/)", () => {
   it("leave-one-task-out for borda: one entry per task, high agreement", () => {
-    const { table } = tableFromInput(wideCsvToInput(readSharedData("glue.csv")));
+    const { table } = tableFromInput(wideCsvToInput(readExample("glue.csv")));
     const t0 = performance.now();
     const r = robustnessReport(table, "borda");
     console.log(`[bench] GLUE robustness (borda): ${(performance.now() - t0).toFixed(1)} ms, min tau ${r.minKendallTau?.toFixed(4)}`);

@@ -14,9 +14,3 @@ export function readExample(file: string): string {
   return readFileSync(examplePath(file), "utf8");
 }
 
-// Old names, kept until every suite uses the ones above.
-export const sharedDataDir = exampleDataDir;
-export const sharedDataAvailable = true;
-export const sharedDataPath = examplePath;
-export const readSharedData = readExample;
-export function noteIfSharedDataMissing(_what: string): void {}
