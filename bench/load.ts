@@ -148,12 +148,13 @@ export async function runLoadBenches(): Promise<void> {
     const [healthzBusy, lbBusy] = await Promise.all([cannon({ url: `${base}/healthz`, connections: 25 }), cannon({ url: leaderboard, headers: gzip, connections: 25 })]);
     stop = true;
     await Promise.all(heavy);
-    const healthzIdle = await cannon({ url: `${base}/healthz`, connections: 25 });
+    // the baseline is the same traffic without the heavy work: the only difference measured is the heavy work
+    const [healthzIdle] = await Promise.all([cannon({ url: `${base}/healthz`, connections: 25 }), cannon({ url: leaderboard, headers: gzip, connections: 25 })]);
     const heavy5xx = heavyStatuses.filter((s) => s >= 500).length;
     console.log(`  while 3 Kemeny /rank (100 random systems) and 2 fresh-seed bootstraps run (${heavyStatuses.length} heavy requests, ${heavy5xx} 5xx):`);
     printTable([
       ["", "value", "target", ""],
-      ["/healthz req/s vs idle", ratio(healthzBusy.rps / healthzIdle.rps), ">= 0.3x", verdict(healthzBusy.rps / healthzIdle.rps >= 0.3)],
+      ["/healthz req/s vs the same traffic without heavy work", ratio(healthzBusy.rps / healthzIdle.rps), ">= 0.3x", verdict(healthzBusy.rps / healthzIdle.rps >= 0.3)],
       // a p99 over no answered request means nothing: it counts as not met
       ["/healthz p99", `${healthzBusy.p99} ms`, "<= 100 ms", verdict(healthzBusy.rps > 0 && healthzBusy.p99 <= 100)],
       ["cached leaderboard p99", `${lbBusy.p99} ms`, "<= 250 ms", verdict(lbBusy.rps > 0 && lbBusy.p99 <= 250)],
