@@ -6,6 +6,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { RankingInputError } from "../ranking/index.ts";
 import { asDomainError, type DomainErrorKind, type FieldIssue } from "../service/errors.ts";
 
 export type ErrorCode =
@@ -73,6 +74,8 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 /** Convert any thrown value to an ApiError (unknown exceptions become 500 `internal`). */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // the engine refusing its input (a bad table, a pairwise method on too large a table), from any route
+  if (err instanceof RankingInputError) return invalidRequest(err.details, "invalid score table");
   const domain = asDomainError(err); // database outages included (503 unavailable)
   if (domain) {
     const [status, code] = DOMAIN_STATUS[domain.kind];

@@ -13,6 +13,11 @@ export type LeaderboardMethod = TaskMethod | InstanceMethod;
 /** Methods deduplicated in the given order (default: every method of the level), level defaulted. */
 export interface NormalizedQuery {
   methods: LeaderboardMethod[];
+  /**
+   * The request named no methods: `methods` is every method of the level, less those the table
+   * is too large for (the pairwise ones beyond MAX_PAIRWISE_SYSTEMS), decided when the scores are read.
+   */
+  defaultMethods?: true;
   level: LeaderboardLevel;
   kemenyBudgetMs?: number;
   /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */

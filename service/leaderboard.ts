@@ -9,7 +9,7 @@
  * wrong revision.
  */
 import { LRUCache } from "lru-cache";
-import { INSTANCE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
+import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
@@ -40,6 +40,7 @@ export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
       { field: "methods", message: `${query.level ?? "task"}-level methods: ${known.join(", ")}` },
     ]);
   const out: NormalizedQuery = { methods, level: query.level ?? "task" };
+  if (!query.methods?.length) out.defaultMethods = true;
   // kemenyBudgetMs only matters when kemeny is requested: keep it out of the key otherwise.
   if (query.kemenyBudgetMs !== undefined && methods.includes("kemeny")) out.kemenyBudgetMs = query.kemenyBudgetMs;
   const uncertainty = normalizeUncertainty(query, methods);
@@ -49,7 +50,19 @@ export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
 
 /** Canonical text of a normalized query (cache key part). */
 export function queryKey(q: NormalizedQuery): string {
-  return `${q.level}|${q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}${uncertaintyKey(q.uncertainty)}`;
+  return `${q.level}|${q.defaultMethods ? "default" : q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}${uncertaintyKey(q.uncertainty)}`;
+}
+
+/**
+ * The query as computed for a table of `systems`: by default every method the table admits (the
+ * pairwise methods compare every pair and are left out beyond MAX_PAIRWISE_SYSTEMS); methods a
+ * request names are kept as named (too large a table is then a 400 naming `methods`).
+ */
+export function methodsForTable(q: NormalizedQuery, systems: number): NormalizedQuery {
+  if (!q.defaultMethods || systems <= MAX_PAIRWISE_SYSTEMS) return q;
+  const methods = q.methods.filter((m) => !(PAIRWISE_METHODS as readonly string[]).includes(m));
+  const { kemenyBudgetMs: _unused, ...rest } = q;
+  return { ...rest, methods };
 }
 
 /** 32-bit FNV-1a, hex (short, stable, dependency-free). */
@@ -291,8 +304,9 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     }
     const current = await source.loadCurrentScores(benchmark.id);
     if (!current) throw notFound(`benchmark "${benchmark.slug}" not found`);
-    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length, { systems: current.systems.length, tasks: current.tasks.length, methods: q.methods });
-    return cachedOrCompute(benchmark, current.revision, q, () => compute.run({ kind: "leaderboard", benchmark: nameOf(benchmark), current, query: q }));
+    const fitted = methodsForTable(q, current.systems.length);
+    checkBootstrapWork(q.uncertainty, current.systems.length * current.tasks.length, { systems: current.systems.length, tasks: current.tasks.length, methods: fitted.methods });
+    return cachedOrCompute(benchmark, current.revision, q, () => compute.run({ kind: "leaderboard", benchmark: nameOf(benchmark), current, query: fitted }));
   }
 
   /** The cached entry for the revision of `ref` (or newer, if a write landed in between). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.ts";
 import { parseConfig } from "../../api/config.ts";
 import { parseCsvRows } from "../../cli/csv.ts";
-import { rankTable, TASK_METHODS, type RankInput } from "../../ranking/index.ts";
+import { MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, rankTable, TASK_METHODS, type RankInput } from "../../ranking/index.ts";
 import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi, type TestApi } from "../helpers/app.ts";
 import { backends } from "../helpers/database.ts";
@@ -242,6 +242,24 @@ describe.each(backends())("leaderboard on %s", (kind) => {
   });
 
   describe("errors", () => {
+    it(`beyond ${MAX_PAIRWISE_SYSTEMS} systems: the default methods leave out the pairwise ones; naming one is a 400`, async () => {
+      const n = MAX_PAIRWISE_SYSTEMS + 1;
+      await api.createBenchmark("huge", ["x", "y"]);
+      const submissions = Array.from({ length: n }, (_, s) => ({ system: { slug: `s${s}` }, scores: { x: (s * 37) % 101, y: (s * 53) % 89 } }));
+      expect((await api.call("POST", "/api/v1/benchmarks/huge/submissions", { body: { submissions } })).status).toBe(201);
+      const lb = await api.call("GET", "/api/v1/benchmarks/huge/leaderboard", { token: null });
+      expect(lb.status).toBe(200);
+      expect(lb.body.systems).toHaveLength(n);
+      expect(lb.body.methods).toEqual(TASK_METHODS.filter((m) => !(PAIRWISE_METHODS as readonly string[]).includes(m)));
+      expect(lb.body.kemeny).toBeUndefined();
+      const named = await api.call("GET", "/api/v1/benchmarks/huge/leaderboard?methods=mean,copeland", { token: null });
+      expect(named.status).toBe(400);
+      expect(named.body.error.details[0]).toMatchObject({ field: "methods", message: expect.stringContaining(`at most ${MAX_PAIRWISE_SYSTEMS}`) });
+      // a benchmark within the limit still gets every method by default
+      await seedToy(api);
+      expect((await api.call("GET", LB, { token: null })).body.methods).toEqual([...TASK_METHODS]);
+    });
+
     it("unknown benchmark: 404 envelope", async () => {
       const res = await api.call("GET", "/api/v1/benchmarks/nope/leaderboard", { token: null });
       expect(res.status).toBe(404);
