@@ -18,6 +18,7 @@ export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFol
 export { acquireDirLock, DataDirLockedError, processStartTime, type DirLock } from "./lock.ts";
 export { openMemoryDatabase, createScratchPostgresDatabase, emptyDatabase } from "./scratch.ts";
 export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, isTransientConflict, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
+export { noteRowsWritten } from "./statistics.ts";
 export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";

@@ -18,6 +18,7 @@ import {
   recordInstanceUpload,
   transaction,
   writeInstanceRows,
+  noteRowsWritten,
   type Db,
   type PackedInstanceBatch,
 } from "../db/index.ts";
@@ -127,7 +128,7 @@ export async function uploadInstanceScores(
     const received = await receive(body, format, taskIds, Math.max(1, options.batchRows ?? DEFAULT_BATCH_ROWS), spool, issues);
     issues.throwIfAny();
     if (received.rows === 0) throw invalid("empty upload: no rows", [{ field: "body", message: "at least one row is required (task,instance,score)" }]);
-    return await rejectingBadData(
+    const result = await rejectingBadData(
       transaction(db, async (tx) => {
         // First: the benchmark row lock serializes writers of this benchmark (as submissions do).
         const revision = await bumpRevision(tx, benchmark.id);
@@ -143,6 +144,8 @@ export async function uploadInstanceScores(
         return { rows: received.rows, revision, uploadId: upload.id, system: systemSlug };
       }),
     );
+    noteRowsWritten(db, ["instance_scores", "instance_uploads", "systems"], result.rows);
+    return result;
   } finally {
     await spool.dispose();
   }

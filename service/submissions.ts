@@ -1,5 +1,6 @@
 /** Submission actions: all-or-nothing (bulk) submit and a system's history. */
 import {
+  noteRowsWritten,
   getSystemBySlug,
   insertSubmissions,
   isTransientConflict,
@@ -57,7 +58,10 @@ export async function submit(
     return { system: req.system, metadata: req.metadata, scores };
   });
   if (issues.length) throw invalid("invalid submission", issues);
-  return rejectingBadData(retryingConflicts(() => insertSubmissions(db, benchmark.id, entries)), bulk ? { submissions: requests } : requests[0]);
+  const stored = await rejectingBadData(retryingConflicts(() => insertSubmissions(db, benchmark.id, entries)), bulk ? { submissions: requests } : requests[0]);
+  noteRowsWritten(db, ["systems", "submissions"], entries.length);
+  noteRowsWritten(db, ["submission_scores"], entries.reduce((n, e) => n + e.scores.length, 0));
+  return stored;
 }
 
 /**

@@ -239,18 +239,29 @@ export const TASKS_OF_B = sql`(select coalesce(json_agg(json_build_object(
 export async function loadCurrentScores(db: Db, benchmarkId: number): Promise<CurrentScores | null> {
   const rows = await query<{ revision: number; tasks: unknown; systems: unknown }>(
     db,
+    // Set-based (hash joins over the benchmark's rows), not a subquery per system: correlated
+    // subqueries made this quadratic-looking on a freshly loaded table (5,000 systems: 7 s).
     sql`
+      with cur as (
+        select distinct on (su.system_id) su.system_id, su.id, su.created_at
+        from submissions su join systems sy on sy.id = su.system_id
+        where sy.benchmark_id = ${benchmarkId}
+        order by su.system_id, su.id desc
+      ),
+      cur_scores as (
+        select sc.submission_id, json_object_agg(t.slug, sc.score order by t.position) as scores
+        from cur join submission_scores sc on sc.submission_id = cur.id join tasks t on t.id = sc.task_id
+        group by sc.submission_id
+      )
       select b.revision,
         ${TASKS_OF_B} as tasks,
         (select coalesce(json_agg(json_build_object(
             'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
             'submissionId', cur.id, 'createdAt', cur.created_at,
-            'scores', (select coalesce(json_object_agg(t.slug, sc.score order by t.position), '{}'::json)
-                       from submission_scores sc join tasks t on t.id = sc.task_id
-                       where sc.submission_id = cur.id)) order by sy.slug), '[]'::json)
+            'scores', coalesce(cs.scores, '{}'::json)) order by sy.slug), '[]'::json)
          from systems sy
-         join lateral (select su.id, su.created_at from submissions su
-                       where su.system_id = sy.id order by su.id desc limit 1) cur on true
+         join cur on cur.system_id = sy.id
+         left join cur_scores cs on cs.submission_id = cur.id
          where sy.benchmark_id = b.id) as systems
       from benchmarks b where b.id = ${benchmarkId}`,
   );
