@@ -4,7 +4,10 @@
  * details; the committed client/schema.d.ts generated from it; and the typed client
  * (client/index.ts) driving the in-process app.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createPodiumClient } from "../../client/index.ts";
 import { openApiDocument } from "../../scripts/openapi.ts";
@@ -74,6 +77,33 @@ describe("the OpenAPI document", () => {
 
   it("carries the MIT license", () => {
     expect(doc.info.license?.name).toBe("MIT");
+  });
+
+  it("passes `redocly lint` (redocly.yaml) with no error and no warning", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "podium-openapi-"));
+    try {
+      const file = path.join(dir, "openapi.json");
+      writeFileSync(file, JSON.stringify(doc));
+      const root = new URL("../../", import.meta.url).pathname;
+      const run = () =>
+        execFileSync(path.join(root, "node_modules/.bin/redocly"), ["lint", "--config", path.join(root, "redocly.yaml"), "--format=json", file], {
+          cwd: root,
+          env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      let out: string;
+      try {
+        out = run();
+      } catch (err) {
+        out = (err as { stdout?: string }).stdout ?? ""; // exit 1 on errors: report them below
+      }
+      const report = JSON.parse(out) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+      expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("matches the committed client/schema.d.ts (run `npm run openapi:types` after changing a route)", async () => {
