@@ -154,6 +154,15 @@ describe.each(backends())("the typed client on %s", (kind) => {
     expect(board.data?.systems.map((s) => [s.slug, s.results.mean.rank])).toEqual([["bert", 1], ["tiny", 2]]);
   });
 
+  it("rejects, at compile time, paths and bodies the document does not have", async () => {
+    // @ts-expect-error no such path in client/schema.d.ts
+    const unknown = await client().GET("/api/v1/benchmark", {});
+    expect(unknown.response.status).toBe(404);
+    // @ts-expect-error `tasks` is required by CreateBenchmark
+    const incomplete = await client(ADMIN_TOKEN).POST("/api/v1/benchmarks", { body: { slug: "x", name: "X" } });
+    expect(incomplete.response.status).toBe(400);
+  });
+
   it("returns the typed error envelope", async () => {
     const noToken = await client().POST("/api/v1/benchmarks", { body: { slug: "nope", name: "N", tasks: [{ slug: "t" }] } });
     expect(noToken.response.status).toBe(401);
