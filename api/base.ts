@@ -18,6 +18,11 @@ export function serveOpenApiDocument<E extends Env>(app: OpenAPIHono<E>, descrip
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Podium API", version: "1.0.0", description },
+    info: {
+      title: "Podium API",
+      version: "1.0.0",
+      description: `${description} Errors share one envelope, \`{"error": {"code", "message", "details"?}}\`; writes need \`Authorization: Bearer <token>\`.`,
+      license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
+    },
   });
 }

@@ -20,33 +20,60 @@ export const BenchmarkParams = z.object({ slug: slugParam("slug") });
 
 export const Name = z.string().min(1, "must be 1..200 characters").max(200, "must be 1..200 characters");
 
-export const ErrorSchema = z
+export const FieldIssueSchema = z
   .object({
-    error: z.object({
-      code: z.string().openapi({ example: "invalid_request" }),
-      message: z.string(),
-      details: z.any().optional(),
-    }),
+    field: z.string().openapi({ description: "Path of the offending field (`submissions[1].scores.cola`), `body`, or `line N` of an upload", example: "tasks[0].slug" }),
+    message: z.string(),
   })
-  .openapi("Error");
+  .openapi("FieldIssue");
 
-const errorContent = { "application/json": { schema: ErrorSchema } };
+function errorEnvelope<D extends z.ZodType>(name: string, details: D) {
+  return z
+    .object({
+      error: z.object({
+        code: z.string().openapi({ description: "Stable machine-readable code, e.g. invalid_request, not_found, overloaded", example: "invalid_request" }),
+        message: z.string(),
+        details: details.optional(),
+      }),
+    })
+    .openapi(name);
+}
+
+/** The envelope of every error but 429: `details` (when present) name the offending fields. */
+export const ErrorSchema = errorEnvelope("Error", z.array(FieldIssueSchema));
+
+/** 429: `details` carry the budget and the wait (also in the `Retry-After` header). */
+export const RateLimitedErrorSchema = errorEnvelope(
+  "RateLimitedError",
+  z.object({ limitPerMinute: z.number().int(), retryAfterSeconds: z.number().int() }).openapi("RateLimitDetails"),
+);
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: "Malformed or invalid input (`details` names the fields)",
+  401: "Missing or invalid token",
+  403: "Token not allowed here",
+  404: "Unknown resource",
+  408: "The client stopped sending the body (idle timeout); nothing stored",
+  409: "Conflict (e.g. slug taken)",
+  413: "Body too large",
+  415: "Unsupported content type",
+  429: "Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait)",
+  503: "`overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait",
+};
+
+const retryAfterHeader = { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" as const, minimum: 1 } } };
 
 /** Error responses for createRoute: `...errorResponses(400, 401, 404)`. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503)[]) {
-  const descriptions: Record<number, string> = {
-    400: "Malformed or invalid input (`details` names the fields)",
-    401: "Missing or invalid token",
-    403: "Token not allowed here",
-    404: "Unknown resource",
-    408: "The client stopped sending the body (idle timeout); nothing stored",
-    409: "Conflict (e.g. slug taken)",
-    413: "Body too large",
-    415: "Unsupported content type",
-    429: "Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait)",
-    503: "Database unavailable",
-  };
-  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s], content: errorContent }]));
+export function errorResponses(...statuses: ErrorStatus[]) {
+  return Object.fromEntries(
+    statuses.map((status) => {
+      const schema = status === 429 ? RateLimitedErrorSchema : ErrorSchema;
+      const retry = status === 429 || status === 503 ? { headers: retryAfterHeader } : {};
+      return [status, { description: ERROR_DESCRIPTIONS[status], ...retry, content: { "application/json": { schema } } }];
+    }),
+  );
 }
 
 /**
@@ -76,4 +103,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { "application/json": { schema } } };
 }
 
+/** Operations that need `Authorization: Bearer <token>` (admin or benchmark token). */
 export const bearerSecurity = [{ bearerAuth: [] }];
+/** Operations anyone may call, stated explicitly (`security: []`) so clients and linters need not guess. */
+export const noSecurity: { [name: string]: string[] }[] = [];

@@ -30,7 +30,7 @@ export const invalid = (message: string, details?: FieldIssue[]) => new DomainEr
 export const unauthorized = (message = "missing or invalid token") => new DomainError("unauthorized", message);
 export const forbidden = (message = "this token is not allowed here") => new DomainError("forbidden", message);
 export const notFound = (message: string) => new DomainError("not_found", message);
-export const conflict = (message: string, details?: unknown) => new DomainError("conflict", message, details);
+export const conflict = (message: string, details?: FieldIssue[]) => new DomainError("conflict", message, details);
 export const overloaded = (message = "the server is busy; try again shortly", retryAfterSeconds = 1) =>
   new DomainError("overloaded", message, undefined, retryAfterSeconds);
 export const unavailable = (message = "the database is unavailable; try again shortly", retryAfterSeconds = 2) =>

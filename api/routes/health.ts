@@ -1,12 +1,14 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { unavailable } from "../errors.ts";
-import { errorResponses, jsonResponse } from "../schemas.ts";
+import { errorResponses, jsonResponse, noSecurity } from "../schemas.ts";
 
 export const healthRoute = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getHealth",
   tags: ["health"],
+  security: noSecurity,
   summary: "Liveness and database check",
   description: "200 when the database answers `SELECT 1` within 2 s, else 503 (never waits longer).",
   responses: {
@@ -18,7 +20,9 @@ export const healthRoute = createRoute({
 export const readyRoute = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
   tags: ["health"],
+  security: noSecurity,
   summary: "Readiness: can requests that need the database be served now?",
   description:
     "200 when the database answers within 1 s; 503 `unavailable` (with Retry-After) at once while the server knows the database is down (it probes in the background and becomes ready by itself when the database is back), or when the probe takes longer.",

@@ -117,7 +117,7 @@ describe.each(backends())("robustness on %s", (kind) => {
     const doc = (await api.call("GET", "/openapi.json", { token: null })).body;
     const op = doc.paths["/api/v1/benchmarks/{slug}/robustness"].get;
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["method", "slug"]);
-    expect(Object.keys(op.responses).sort()).toEqual(["200", "304", "400", "404"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "304", "400", "404", "503"]);
     const schema = doc.components.schemas.Robustness;
     expect(schema.required).toEqual(expect.arrayContaining(["method", "leaveOneTaskOut", "condorcet"]));
     expect(doc.components.schemas.LeaveOneTaskOut.required).toEqual(expect.arrayContaining(["task", "kendallTau", "top1"]));

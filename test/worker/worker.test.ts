@@ -56,8 +56,13 @@ describe("Workers bundle", () => {
   });
 
   it("serves its OpenAPI document and a 404 envelope for routes it does not have", async () => {
-    const doc = (await (await worker.fetch(new Request("http://worker/openapi.json"))).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await worker.fetch(new Request("http://worker/openapi.json"))).json()) as {
+      info: { license?: { name: string } };
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>;
+    };
     expect(Object.keys(doc.paths)).toContain("/api/v1/rank");
+    expect(doc.paths["/api/v1/rank"].post).toMatchObject({ operationId: "rankTable", security: [] });
+    expect(doc.info.license?.name).toBe("MIT");
     const missing = await worker.fetch(new Request("http://worker/api/v1/benchmarks"));
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("not_found");

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, noSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
 
 export const TaskInput = z.object({
   slug: Slug,
@@ -53,6 +53,7 @@ const tags = ["benchmarks"];
 export const createBenchmark = createRoute({
   method: "post",
   path: "/api/v1/benchmarks",
+  operationId: "createBenchmark",
   tags,
   summary: "Create a benchmark (admin)",
   security: bearerSecurity,
@@ -60,30 +61,35 @@ export const createBenchmark = createRoute({
   request: { body: jsonBody(CreateBenchmarkBody) },
   responses: {
     201: jsonResponse(Benchmark, "Created"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
   },
 });
 
 export const listBenchmarks = createRoute({
   method: "get",
   path: "/api/v1/benchmarks",
+  operationId: "listBenchmarks",
   tags,
   summary: "List benchmarks",
-  responses: { 200: jsonResponse(z.object({ benchmarks: z.array(BenchmarkListItem) }), "Benchmarks by slug") },
+  security: noSecurity,
+  responses: { 200: jsonResponse(z.object({ benchmarks: z.array(BenchmarkListItem) }), "Benchmarks by slug"), ...errorResponses(503) },
 });
 
 export const getBenchmark = createRoute({
   method: "get",
   path: "/api/v1/benchmarks/{slug}",
+  operationId: "getBenchmark",
   tags,
+  security: noSecurity,
   summary: "A benchmark with its tasks and revision",
   request: { params: BenchmarkParams },
-  responses: { 200: jsonResponse(Benchmark, "The benchmark"), ...errorResponses(400, 404) },
+  responses: { 200: jsonResponse(Benchmark, "The benchmark"), ...errorResponses(400, 404, 503) },
 });
 
 export const createToken = createRoute({
   method: "post",
   path: "/api/v1/benchmarks/{slug}/tokens",
+  operationId: "createToken",
   tags,
   summary: "Create a token that may submit to this benchmark (admin); the plaintext is shown once",
   security: bearerSecurity,
@@ -91,7 +97,7 @@ export const createToken = createRoute({
   request: { params: BenchmarkParams },
   responses: {
     201: jsonResponse(z.object({ id: z.number().int(), token: z.string() }).openapi("NewToken"), "Created"),
-    ...errorResponses(400, 401, 403, 404, 429),
+    ...errorResponses(400, 401, 403, 404, 413, 429, 503),
   },
 });
 
@@ -118,6 +124,7 @@ export const TokenParams = BenchmarkParams.extend({
 export const listTokens = createRoute({
   method: "get",
   path: "/api/v1/benchmarks/{slug}/tokens",
+  operationId: "listTokens",
   tags,
   summary: "List the benchmark's tokens (admin): ids and dates, never the token or its hash",
   security: bearerSecurity,
@@ -125,13 +132,14 @@ export const listTokens = createRoute({
   request: { params: BenchmarkParams },
   responses: {
     200: jsonResponse(z.object({ tokens: z.array(TokenInfo) }).openapi("TokenList"), "Tokens, oldest first, revoked ones included"),
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 503),
   },
 });
 
 export const revokeToken = createRoute({
   method: "delete",
   path: "/api/v1/benchmarks/{slug}/tokens/{id}",
+  operationId: "revokeToken",
   tags,
   summary: "Revoke one of the benchmark's tokens (admin); idempotent",
   security: bearerSecurity,
@@ -139,6 +147,6 @@ export const revokeToken = createRoute({
   request: { params: TokenParams },
   responses: {
     204: { description: "Revoked (or already revoked); the token gets 401 from now on" },
-    ...errorResponses(400, 401, 403, 404, 429),
+    ...errorResponses(400, 401, 403, 404, 413, 429, 503),
   },
 });

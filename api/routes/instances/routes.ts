@@ -12,6 +12,7 @@ const ndjsonExample = '{"task":"rouge1","instance":"doc-001","score":0.41}\n{"ta
 export const upload = createRoute({
   method: "post",
   path: "/api/v1/benchmarks/{slug}/systems/{system}/instances",
+  operationId: "uploadInstanceScores",
   tags: ["submissions"],
   summary: "Upload a system's instance-level scores (streamed CSV or NDJSON; replaces them all; all or nothing)",
   description: [
@@ -40,6 +41,6 @@ export const upload = createRoute({
   },
   responses: {
     201: jsonResponse(UploadResult, "Stored"),
-    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 429, 503),
   },
 });

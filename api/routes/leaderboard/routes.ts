@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_BOOTSTRAP_SAMPLES, TASK_METHODS } from "../../../ranking/index.ts";
 import { BOOTSTRAP_KEMENY_STEPS, MAX_KEMENY_SAMPLES, MAX_SEED } from "../../../service/uncertainty.ts";
-import { BenchmarkParams, errorResponses, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, errorResponses, noSecurity, slugParam } from "../../schemas.ts";
 import { LEADERBOARD_METHODS } from "../../../service/instance-leaderboard.ts";
 import { Task } from "../benchmarks/routes.ts";
 import { RankResponse } from "../rank/routes.ts";
@@ -126,6 +126,8 @@ export const cacheHeaders = {
 export const leaderboard = createRoute({
   method: "get",
   path: "/api/v1/benchmarks/{slug}/leaderboard",
+  operationId: "getLeaderboard",
+  security: noSecurity,
   tags: ["leaderboards"],
   summary: "The benchmark's current leaderboard under every requested method (JSON or CSV)",
   request: { params: BenchmarkParams, query: LeaderboardQuery },
@@ -137,7 +139,7 @@ export const leaderboard = createRoute({
       content: { "application/json": { schema: Leaderboard }, "text/csv": { schema: z.string() } },
     },
     304: { description: "Not modified (If-None-Match matched the current ETag)", headers: cacheHeaders },
-    ...errorResponses(400, 404, 429),
+    ...errorResponses(400, 404, 429, 503),
   },
 });
 
@@ -169,6 +171,8 @@ function badgeRoute(format: "svg" | "json") {
   return createRoute({
     method: "get",
     path: `/api/v1/benchmarks/{slug}/systems/{system}/badge.${format}`,
+    operationId: format === "svg" ? "getBadgeSvg" : "getBadgeJson",
+    security: noSecurity,
     tags: ["badges"],
     summary:
       format === "svg"
@@ -180,6 +184,7 @@ function badgeRoute(format: "svg" | "json") {
       304: { description: "Not modified", headers: badgeCache },
       400: { description: "Unknown method (error badge)", content },
       404: { description: "Unknown benchmark or system (error badge)", content },
+      ...errorResponses(503),
     },
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TASK_METHODS } from "../../../ranking/index.ts";
-import { errorResponses, jsonBody, jsonResponse, Slug } from "../../schemas.ts";
+import { errorResponses, jsonBody, jsonResponse, noSecurity, Slug } from "../../schemas.ts";
 
 export const RankBody = z
   .object({
@@ -34,8 +34,10 @@ export const RankResponse = z
 export const rank = createRoute({
   method: "post",
   path: "/api/v1/rank",
+  operationId: "rankTable",
+  security: noSecurity,
   tags: ["ranking"],
   summary: "Rank a score table without storing anything",
   request: { body: jsonBody(RankBody) },
-  responses: { 200: jsonResponse(RankResponse, "Ranks by every requested method"), ...errorResponses(400, 413, 415, 429) },
+  responses: { 200: jsonResponse(RankResponse, "Ranks by every requested method"), ...errorResponses(400, 413, 415, 429, 503) },
 });

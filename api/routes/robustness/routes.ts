@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TASK_METHODS } from "../../../ranking/index.ts";
 import { DEFAULT_ROBUSTNESS_METHOD } from "../../../service/robustness.ts";
-import { BenchmarkParams, errorResponses } from "../../schemas.ts";
+import { BenchmarkParams, errorResponses, noSecurity } from "../../schemas.ts";
 import { cacheHeaders } from "../leaderboard/routes.ts";
 
 export const RobustnessQuery = z.object({
@@ -41,12 +41,14 @@ export const Robustness = z
 export const robustness = createRoute({
   method: "get",
   path: "/api/v1/benchmarks/{slug}/robustness",
+  operationId: "getRobustness",
+  security: noSecurity,
   tags: ["leaderboards"],
   summary: "Leave-one-task-out robustness of a method's ranking, and the Condorcet winner",
   request: { params: BenchmarkParams, query: RobustnessQuery },
   responses: {
     200: { description: "The robustness report (task level)", headers: cacheHeaders, content: { "application/json": { schema: Robustness } } },
     304: { description: "Not modified (If-None-Match matched the current ETag)", headers: cacheHeaders },
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 404, 503),
   },
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
@@ -52,6 +52,7 @@ const tags = ["submissions"];
 export const submit = createRoute({
   method: "post",
   path: "/api/v1/benchmarks/{slug}/submissions",
+  operationId: "createSubmissions",
   tags,
   summary: "Submit scores (one or many; all or nothing)",
   description:
@@ -64,20 +65,22 @@ export const submit = createRoute({
   },
   responses: {
     201: jsonResponse(z.object({ submissions: z.array(StoredSubmission) }), "Stored"),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
   },
 });
 
 export const history = createRoute({
   method: "get",
   path: "/api/v1/benchmarks/{slug}/systems/{system}/submissions",
+  operationId: "listSystemSubmissions",
   tags,
+  security: noSecurity,
   summary: "A system's submissions, newest first",
   request: {
     params: BenchmarkParams.extend({ system: slugParam("system") }),
   },
   responses: {
     200: jsonResponse(z.object({ submissions: z.array(HistoryEntry) }), "History, newest first"),
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 404, 503),
   },
 });
