@@ -1,4 +1,5 @@
 /** RFC 4180 CSV parsing for wide score tables (`system,<task>,...`), and slugs for names. */
+import { transliterate } from "transliteration";
 
 /** All rows of an RFC 4180 document: quoted fields, doubled quotes, CRLF or LF, optional BOM. */
 export function parseCsvRows(text: string): string[][] {
@@ -122,26 +123,31 @@ function nameHash(name: string): string {
   return h.toString(16).padStart(8, "0").slice(0, HASH_LENGTH);
 }
 
+/** Chinese, Japanese, Korean, Arabic, ... spelled in ASCII by `transliteration` ("百度文心" -> "Bai Du Wen Xin"); unknown characters dropped. */
+function transliterateRest(folded: string): string {
+  if (!/[\p{L}\p{N}]/u.test(folded.replace(/[\x00-\x7f]/g, ""))) return folded;
+  // A transliterated word next to a Latin one stays a word of its own ("bert中文" -> "bert zhong wen").
+  return transliterate(folded.replace(/(\p{Script=Han}+)/gu, " $1 "), { unknown: "" }).toLowerCase();
+}
+
 /**
  * The slug a name asks for, matching ^[a-z0-9][a-z0-9._-]{0,63}$: accents folded, Greek and
- * Cyrillic transliterated, lowercased, "&" -> "and", other runs -> "-". When letters or digits
- * cannot be spelled in ASCII (Chinese, Arabic, ...), a short hash of the whole name is appended
- * ("bert-中文" -> "bert-1a2b3c"; nothing left: "sys-1a2b3c"), so different names stay apart and a
- * name's slug never depends on the other rows.
+ * Cyrillic spelled by the table above, other scripts transliterated ("百度文心" -> bai-du-wen-xin),
+ * lowercased, "&" -> "and", other runs -> "-". It depends on the name alone, never on the other rows.
+ * Only a name with nothing left to spell (emoji, punctuation) gets a short hash of the whole name
+ * ("???" -> "sys-1a2b3c"), so different such names stay apart.
  */
 export function slugify(name: string): string {
   const folded = [...name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()].map((c) => TRANSLITERATION[c] ?? c).join("");
-  const lost = /[\p{L}\p{N}]/u.test(folded.replace(/[a-z0-9]/g, ""));
   const base = trimSlug(
-    folded
+    transliterateRest(folded)
       .replace(/&/g, "-and-")
       .replace(/[^a-z0-9._-]+/g, "-")
       .replace(/-{2,}/g, "-")
       .replace(/^[._-]+/, ""),
-    lost ? SLUG_MAX - HASH_LENGTH - 1 : SLUG_MAX,
+    SLUG_MAX,
   );
-  if (!lost && base) return base;
-  return `${base || "sys"}-${nameHash(name)}`;
+  return base || `sys-${nameHash(name)}`;
 }
 
 function trimSlug(s: string, max: number): string {

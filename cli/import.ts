@@ -1,13 +1,14 @@
 /**
- * `podium import FILE.csv --benchmark SLUG ...`: load a wide CSV (`system,<task>,...`) into a
- * running Podium server over its REST API. Everything local (flags, the whole CSV, names, sizes)
+ * `podium import FILE --benchmark SLUG ...`: load scores (wide CSV `system,<task>,...`, long CSV
+ * `system,task,score`, or lm-evaluation-harness results; cli/formats.ts) into a running Podium
+ * server over its REST API. Everything local (flags, the whole input, names, sizes)
  * is checked before the first request; then the benchmark is read (and created with --create),
  * the systems whose newest submission already has these scores are skipped, and the rest are
  * posted in bulk submissions that each stay under the server's body limit.
  */
-import { readFileSync } from "node:fs";
 import { integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec } from "./args.ts";
-import { CsvError, parseWideCsv, slugify, slugifyAll, type WideTable } from "./csv.ts";
+import { CsvError, slugify, slugifyAll } from "./csv.ts";
+import { FORMATS, FormatError, readScoreTable, type Format, type ScoreTable } from "./formats.ts";
 import { batchBySize, describeFailure, HttpClient, ServerError, type HttpReply } from "./http.ts";
 
 const DEFAULT_URL = "http://localhost:3000";
@@ -22,10 +23,14 @@ const MAX_BATCH_SUBMISSIONS = 10_000;
 
 export const IMPORT_COMMAND: CommandSpec = {
   name: "import",
-  synopsis: "FILE.csv --benchmark SLUG [flags]",
-  summary: `Load a wide CSV (system,<task>,...; an empty cell is a missing score) into a running Podium
-server. The flags and the whole CSV are checked before anything is sent.`,
+  synopsis: "FILE.csv|RESULTS.json|FOLDER --benchmark SLUG [flags]",
+  summary: `Load scores into a running Podium server: a wide CSV (system,<task>,...; an empty cell is a
+missing score), a long CSV (system,task,score, one score a line, columns in any order), or
+lm-evaluation-harness results (one results JSON, or a folder of them: one model per file). The flags
+and the whole input are checked before anything is sent.`,
   flags: {
+    format: { type: "string", value: "FORMAT", help: "wide, long or lm-eval", default: "lm-eval for a folder or *.json, long for a CSV whose header is system,task,score (any order), else wide" },
+    system: { type: "string", value: "NAME", help: "lm-eval, single file: the system's name", default: "the file's model_name, or pretrained= of config.model_args" },
     benchmark: { type: "string", value: "SLUG", help: "benchmark to load into (required)" },
     create: { type: "boolean", help: "create the benchmark when it does not exist (tasks from the CSV header; needs an admin token); an existing one is kept as it is" },
     name: { type: "string", value: "NAME", help: "with --create: the benchmark's name", default: "SLUG" },
@@ -38,9 +43,17 @@ server. The flags and the whole CSV are checked before anything is sent.`,
     url: { type: "string", value: "URL", help: "the server", default: `$PODIUM_URL or ${DEFAULT_URL}` },
     token: { type: "string", value: "TOKEN", help: "admin token, or the benchmark's token without --create", default: "$PODIUM_TOKEN" },
   },
-  notes: `System slugs come from the names in the first column (kept as names): "Alpha & Co" -> alpha-and-co,
-accents folded, Greek and Cyrillic transliterated; names with other scripts get a short hash of the
-name ("百度文心" -> sys-da9fc4). Slugs never depend on the row order. Systems without a score are skipped.
+  notes: `Long CSV: the header names the columns system, task and score (or model, benchmark, value);
+an empty score is missing; the same system and task twice is an error.
+
+lm-eval: every numeric "metric,filter" value of results.<task> is a task "<task> <metric>" (slug
+hellaswag-acc-norm; a filter other than "none" is appended), _stderr values are skipped, and
+higher_is_better.<task>.<metric> gives the direction (with --create; --lower-is-better adds to it).
+
+System slugs come from the names (kept as names): "Alpha & Co" -> alpha-and-co, accents folded, other
+scripts transliterated ("百度文心" -> bai-du-wen-xin); names spelled alike get -2, -3 in name order, so
+slugs never depend on the row order; a name with nothing to spell (emoji) gets a short hash (sys-1a2b3c).
+Systems without a score are skipped.
 
 Re-importing is safe: systems whose newest submission already has exactly these scores (and name)
 are skipped and counted as unchanged.
@@ -54,6 +67,8 @@ Exit codes: 0 done, 2 bad flags or CSV (nothing sent), 1 the server refused or c
 
 interface ImportArgs {
   file: string;
+  format?: Format;
+  system?: string;
   benchmark: string;
   create: boolean;
   name?: string;
@@ -70,7 +85,11 @@ interface ImportArgs {
 function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "help" {
   const p = parseCommand(IMPORT_COMMAND, args);
   if (p === "help") return "help";
-  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one CSV file" : "missing FILE.csv");
+  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one file or folder" : "missing FILE.csv (or RESULTS.json, or FOLDER)");
+  const format = singleValue(p, "format");
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
+  const system = singleValue(p, "system");
+  if (system !== undefined && (system.trim() === "" || system.length > MAX_NAME)) throw new UsageError(`--system must be 1..${MAX_NAME} characters`);
   const benchmark = singleValue(p, "benchmark");
   if (!benchmark) throw new UsageError("--benchmark SLUG is required");
   if (!SLUG.test(benchmark)) throw new UsageError(`--benchmark "${benchmark}" is not a slug (^[a-z0-9][a-z0-9._-]{0,63}$)`);
@@ -90,6 +109,8 @@ function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "
   if (!token && !dryRun) throw new UsageError("a token is required: --token TOKEN or PODIUM_TOKEN");
   return {
     file: p.positionals[0],
+    format: format as Format | undefined,
+    system: system?.trim(),
     benchmark,
     create,
     name,
@@ -115,8 +136,8 @@ interface TaskPlan {
 }
 
 interface SystemRow {
-  /** 1-based line of the CSV (the header is line 1). */
-  line: number;
+  /** Where it comes from: "CSV line 2" (the header is line 1), "file x.json". */
+  where: string;
   slug: string;
   name: string;
   /** Scores by CSV header; missing cells left out. */
@@ -132,8 +153,8 @@ interface Plan {
 }
 
 /** Check the table against the flags and the server's limits; everything the import needs, or InputError. */
-function plan(a: ImportArgs, wide: WideTable): Plan {
-  const slugs = slugifyAll(wide.tasks);
+function plan(a: ImportArgs, wide: ScoreTable): Plan {
+  const slugs = wide.taskSlugs ?? slugifyAll(wide.tasks);
   const known = (t: string) => wide.tasks.includes(t) || slugs.includes(t);
   const unknown = [...a.lower, ...a.weights.keys()].filter((t) => !known(t));
   if (unknown.length) throw new InputError(`unknown task(s) ${[...new Set(unknown)].join(", ")}; the CSV has: ${wide.tasks.join(", ")}`);
@@ -141,7 +162,7 @@ function plan(a: ImportArgs, wide: WideTable): Plan {
   const tasks = wide.tasks.map((header, i) => ({
     header,
     slug: slugs[i],
-    higherIsBetter: !named(a.lower, header, slugs[i]),
+    higherIsBetter: !named(a.lower, header, slugs[i]) && !wide.lowerIsBetter?.has(header),
     weight: a.weights.get(header) ?? a.weights.get(slugs[i]) ?? 1,
   }));
   const problems: string[] = [];
@@ -153,10 +174,10 @@ function plan(a: ImportArgs, wide: WideTable): Plan {
   const systems: SystemRow[] = [];
   const empty: string[] = [];
   wide.systems.forEach((s, i) => {
-    const line = i + 2;
-    if (s.name.length > MAX_NAME) problems.push(`line ${line}: system name "${s.name.slice(0, 40)}..." is longer than ${MAX_NAME} characters`);
+    const where = wide.where?.[i] ?? `CSV line ${i + 2}`;
+    if (s.name.length > MAX_NAME) problems.push(`${where}: system name "${s.name.slice(0, 40)}..." is longer than ${MAX_NAME} characters`);
     const scores = new Map(Object.entries(s.scores).filter((e): e is [string, number] => e[1] !== null));
-    if (scores.size) systems.push({ line, slug: systemSlugs[i], name: s.name, scores });
+    if (scores.size) systems.push({ where, slug: systemSlugs[i], name: s.name, scores });
     else empty.push(s.name);
   });
   if (problems.length) throw new InputError(problems.slice(0, 10).join("\n") + (problems.length > 10 ? `\n... and ${problems.length - 10} more` : ""));
@@ -184,7 +205,7 @@ const bulkBody = (batch: Submission[]) => BULK_PREFIX + batch.map((s) => s.json)
 
 function batches(submissions: Submission[], batchBytes: number): Submission[][] {
   const tooBig = submissions.find((s) => Buffer.byteLength(bulkBody([s])) > batchBytes);
-  if (tooBig) throw new InputError(`line ${tooBig.row.line}: the submission of "${tooBig.row.name}" alone is ${Buffer.byteLength(bulkBody([tooBig]))} bytes, more than --batch-bytes ${batchBytes}`);
+  if (tooBig) throw new InputError(`${tooBig.row.where}: the submission of "${tooBig.row.name}" alone is ${Buffer.byteLength(bulkBody([tooBig]))} bytes, more than --batch-bytes ${batchBytes}`);
   return batchBySize(submissions, (s) => Buffer.byteLength(s.json), {
     maxBytes: batchBytes,
     fixedBytes: BULK_PREFIX.length + BULK_SUFFIX.length,
@@ -195,8 +216,8 @@ function batches(submissions: Submission[], batchBytes: number): Submission[][] 
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-function printDryRun(a: ImportArgs, p: Plan): void {
-  const out: string[] = [`dry run: nothing is sent to ${a.url}`];
+function printDryRun(a: ImportArgs, p: Plan, format: Format): void {
+  const out: string[] = [`dry run: nothing is sent to ${a.url}`, `input: ${a.file} read as ${format === "lm-eval" ? "lm-evaluation-harness results" : `a ${format} CSV`}`];
   if (a.create) {
     out.push(`benchmark ${a.benchmark}: created if it does not exist, as "${a.name ?? a.benchmark}"${a.description ? ` (description: ${JSON.stringify(a.description)})` : ""}`);
     out.push(`tasks (${p.tasks.length}):`);
@@ -205,7 +226,7 @@ function printDryRun(a: ImportArgs, p: Plan): void {
     for (const t of p.tasks)
       out.push(`  ${t.slug.padEnd(slugWidth)}  ${t.higherIsBetter ? "higher is better" : "lower is better "}  weight ${String(t.weight).padEnd(weightWidth)}  ${JSON.stringify(t.header)}`);
   } else {
-    out.push(`benchmark ${a.benchmark}: must exist; the CSV's ${p.tasks.length} task columns are matched to its tasks by slug or name`);
+    out.push(`benchmark ${a.benchmark}: must exist; the input's ${p.tasks.length} tasks are matched to its tasks by slug or name`);
   }
   const groups = batches(submissionsFor(p.systems, new Map(p.tasks.map((t) => [t.header, t.slug]))), a.batchBytes);
   out.push(`systems: ${p.systems.length}${p.empty.length ? ` (and ${p.empty.length} without any score, skipped)` : ""}`);
@@ -226,12 +247,12 @@ interface ApiBenchmark {
   tasks: ApiTask[];
 }
 
-/** CSV header -> task slug of the benchmark (exact slug, slug of the header, or task name). */
-function mapTasks(headers: string[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
+/** Input task name -> task slug of the benchmark (exact slug, the slug the import chose, slug of the name, or task name). */
+function mapTasks(planned: TaskPlan[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
   const map = new Map<string, string>();
   const unknown: string[] = [];
-  for (const h of headers) {
-    const task = tasks.find((t) => t.slug === h) ?? tasks.find((t) => t.slug === slugify(h)) ?? tasks.find((t) => t.name === h);
+  for (const { header: h, slug } of planned) {
+    const task = tasks.find((t) => t.slug === h) ?? tasks.find((t) => t.slug === slug) ?? tasks.find((t) => t.slug === slugify(h)) ?? tasks.find((t) => t.name === h);
     if (task) map.set(h, task.slug);
     else unknown.push(h);
   }
@@ -292,9 +313,9 @@ function someSlugs(rows: SystemRow[], max = 10): string {
 async function runImportPlan(a: ImportArgs, p: Plan): Promise<number> {
   const http = new HttpClient(a.url, a.token, a.retries, (msg) => process.stderr.write(msg + "\n"));
   const { benchmark, created } = await ensureBenchmark(a, p, http);
-  const { map, unknown } = mapTasks(p.tasks.map((t) => t.header), benchmark.tasks);
+  const { map, unknown } = mapTasks(p.tasks, benchmark.tasks);
   if (unknown.length)
-    throw new ServerError(`the CSV has task(s) ${unknown.join(", ")} that benchmark ${a.benchmark} does not (it has ${benchmark.tasks.map((t) => t.slug).join(", ")})`);
+    throw new ServerError(`the input has task(s) ${unknown.join(", ")} that benchmark ${a.benchmark} does not (it has ${benchmark.tasks.map((t) => t.slug).join(", ")})`);
 
   const all = submissionsFor(p.systems, map);
   const stored = created ? new Map<string, StoredSystem>() : await storedSystems(a, http);
@@ -307,14 +328,14 @@ async function runImportPlan(a: ImportArgs, p: Plan): Promise<number> {
     if (r.status !== 201) {
       const imported = todo.slice(0, done).map((s) => s.row);
       const first = batch[0].row;
-      const lines = [describeFailure(`submitting batch ${i + 1} (${batch.length} systems from CSV line ${first.line})`, r.status, r.body)];
+      const lines = [describeFailure(`submitting batch ${i + 1} (${batch.length} systems from ${first.where})`, r.status, r.body)];
       if (r.status === 413) lines.push(`the server's body limit is below --batch-bytes ${a.batchBytes}: run again with a smaller --batch-bytes`);
       lines.push(
         done
-          ? `imported before the failure (these stay stored): ${done} of ${todo.length} systems, every changed system before CSV line ${first.line}: ${someSlugs(imported)}`
+          ? `imported before the failure (these stay stored): ${done} of ${todo.length} systems, every changed system before ${first.where}: ${someSlugs(imported)}`
           : "nothing was imported",
       );
-      lines.push(`not imported: ${todo.length - done} systems from CSV line ${first.line} (${first.slug}) on; running the same command again sends only these`);
+      lines.push(`not imported: ${todo.length - done} systems from ${first.where} (${first.slug}) on; running the same command again sends only these`);
       throw new ServerError(lines.join("\n"));
     }
     done += batch.length;
@@ -342,16 +363,19 @@ export async function runImport(args: string[], env: NodeJS.ProcessEnv = process
       return 0;
     }
     a = parsed;
-    let text: string;
+    let table: ScoreTable;
+    let format: Format;
     try {
-      text = readFileSync(a.file, "utf8");
+      ({ table, format } = readScoreTable(a.file, a.format, a.system, (msg) => process.stderr.write(msg + "\n")));
     } catch (e) {
-      return fail(`cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+      if ((e as NodeJS.ErrnoException).code && !(e instanceof CsvError || e instanceof FormatError))
+        return fail(`cannot read ${(e as NodeJS.ErrnoException).path ?? a.file}: ${(e as NodeJS.ErrnoException).code}`, 2);
+      throw e;
     }
-    p = plan(a, parseWideCsv(text));
+    p = plan(a, table);
     if (p.empty.length) process.stderr.write(`skipping ${p.empty.length} system(s) without any score: ${p.empty.join(", ")}\n`);
     if (a.dryRun) {
-      printDryRun(a, p);
+      printDryRun(a, p, format);
       return 0;
     }
     // Batch sizes with the slugs --create would use: a submission too big for any batch is a CSV problem.
@@ -359,7 +383,7 @@ export async function runImport(args: string[], env: NodeJS.ProcessEnv = process
   } catch (e) {
     if (e instanceof UsageError) return fail(`${e.message} (see podium import --help)`, 2);
     if (e instanceof CsvError) return fail(`bad CSV: ${e.message}`, 2);
-    if (e instanceof InputError) return fail(e.message, 2);
+    if (e instanceof FormatError || e instanceof InputError) return fail(e.message, 2);
     throw e;
   }
   try {

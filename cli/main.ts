@@ -15,7 +15,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (args) => (await import("./rank.ts")).runRank(args),
   },
   import: {
-    summary: "load a wide CSV into a running Podium server",
+    summary: "load a wide or long CSV, or lm-evaluation-harness results, into a running Podium server",
     spec: async () => (await import("./import.ts")).IMPORT_COMMAND,
     run: async (args) => (await import("./import.ts")).runImport(args),
   },

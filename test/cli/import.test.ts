@@ -60,7 +60,7 @@ describe("podium import: flags", () => {
   it("prints usage with --help", async () => {
     const r = await podium(["import", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: podium import FILE\.csv --benchmark SLUG/);
+    expect(r.stdout).toMatch(/^usage: podium import FILE\.csv\|RESULTS\.json\|FOLDER --benchmark SLUG/);
     for (const flag of ["--benchmark SLUG", "--create", "--dry-run", "--weights t=2,u=0.5", "--description TEXT", "--batch-bytes N", "--retries N", "--url URL", "--token TOKEN"])
       expect(r.stdout).toContain(flag);
     expect(r.stdout).toContain("(default: 1048576)");
@@ -176,7 +176,7 @@ describe("podium import: against a server", () => {
     expect(badTokenSubmitting.stderr).toContain("nothing was imported");
     const tasks = await podium(["import", csvFile("other.csv", "system,bleu\nA,1\n"), "--benchmark", "tiny", "--url", server.url, "--token", server.adminToken]);
     expect(tasks.code).toBe(1);
-    expect(tasks.stderr).toMatch(/the CSV has task\(s\) bleu that benchmark tiny does not/);
+    expect(tasks.stderr).toMatch(/the input has task\(s\) bleu that benchmark tiny does not/);
     const down = await podium(["import", file, "--benchmark", "tiny", "--url", "http://127.0.0.1:9", "--token", "t"]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
