@@ -2,26 +2,11 @@
  * `podium import` at scale and on re-import, against the real server (default 1 MiB body limit):
  * batches, unchanged systems, dry runs, order-independent slugs, bad CSVs that create nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { csvDir, generatedCsv, podium } from "./podium.ts";
+import { describe, expect, it } from "vitest";
+import { csvDir, generatedCsv, podium, useImportServer } from "./podium.ts";
 
-let server: TestServer;
 const files = csvDir("podium-import-batches-");
-
-beforeAll(async () => {
-  server = await startTestServer();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-});
-
-async function get(p: string) {
-  const res = await fetch(server.url + p);
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const admin = () => ["--url", server.url, "--token", server.adminToken];
+const { server, get, admin } = useImportServer();
 const history = async (bench: string, system: string) => (await get(`/api/v1/benchmarks/${bench}/systems/${system}/submissions`)).body.submissions;
 const benchmarkSlugs = async () => (await get("/api/v1/benchmarks")).body.benchmarks.map((b: { slug: string }) => b.slug);
 

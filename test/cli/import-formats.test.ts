@@ -4,27 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { examplePath } from "../helpers/examples.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { csvDir, podium } from "./podium.ts";
+import { csvDir, podium, useImportServer } from "./podium.ts";
 
-let server: TestServer;
 const files = csvDir("podium-import-formats-");
-
-beforeAll(async () => {
-  server = await startTestServer();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-});
-
-async function get(p: string) {
-  const res = await fetch(server.url + p);
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const admin = () => ["--url", server.url, "--token", server.adminToken];
+const { server, get, admin } = useImportServer();
 const tasksOf = async (bench: string) => (await get(`/api/v1/benchmarks/${bench}`)).body.tasks.map((t: any) => [t.slug, t.name, t.higherIsBetter]);
 const systemsOf = async (bench: string) =>
   Object.fromEntries((await get(`/api/v1/benchmarks/${bench}/leaderboard?methods=mean`)).body.systems.map((s: any) => [s.slug, { name: s.name, scores: s.scores }]));

@@ -2,31 +2,12 @@
  * `podium import` end to end: the real CLI (`node cli/podium.js import ...`) against a real
  * server process (temp data dir, known admin token).
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { repoRoot, examplePath } from "../helpers/examples.ts";
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function podium(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const base = { ...process.env };
-  delete base.PODIUM_URL;
-  delete base.PODIUM_TOKEN;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["cli/podium.js", ...args], { cwd: repoRoot, env: { ...base, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { afterAll, describe, expect, it } from "vitest";
+import { examplePath } from "../helpers/examples.ts";
+import { podium, useImportServer } from "./podium.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "podium-import-"));
 function csvFile(name: string, text: string): string {
@@ -42,19 +23,8 @@ Beta,0.7,10,
 "Zeta ""Z""",,,
 `;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function get(p: string) {
-  const res = await fetch(server.url + p);
-  return { status: res.status, body: (await res.json()) as any };
-}
+const { server, get } = useImportServer();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("podium import: flags", () => {
   it("prints usage with --help", async () => {

@@ -3,7 +3,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../helpers/examples.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 export interface CliResult {
   code: number | null;
@@ -21,6 +23,40 @@ export function podium(args: string[], env: Record<string, string> = {}): Promis
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * A real server for the calling test file (started before its tests, closed after): `server.url`
+ * and `server.adminToken` once started, `get` reads JSON from it, `admin()` the CLI's flags for it.
+ */
+export function useImportServer() {
+  let running: TestServer | undefined;
+  beforeAll(async () => {
+    running = await startTestServer();
+  }, 60_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+  const started = (): TestServer => {
+    if (!running) throw new Error("the test server is not started (use it inside a test)");
+    return running;
+  };
+  const server = {
+    get url() {
+      return started().url;
+    },
+    get adminToken() {
+      return started().adminToken;
+    },
+  };
+  return {
+    server,
+    async get(p: string): Promise<{ status: number; body: any }> {
+      const res = await fetch(server.url + p);
+      return { status: res.status, body: await res.json() };
+    },
+    admin: () => ["--url", server.url, "--token", server.adminToken],
+  };
 }
 
 /** A temporary directory for CSV files of one suite. */
