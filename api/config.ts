@@ -35,31 +35,10 @@ const ConfigSchema = z.object({
   PODIUM_UPLOAD_SPOOL_MEMORY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(16 * 1024 * 1024)),
   PODIUM_UPLOAD_SPOOL_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   // High by default: it stops runaway scripts and abuse, not a maintainer's honest bulk load.
-  PODIUM_RATE_LIMIT_PER_MINUTE: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^\d{1,9}$/, "must be a whole number of writes per minute (0 disables)")
-      .transform(Number)
-      .default(6000),
-  ),
+  PODIUM_RATE_LIMIT_PER_MINUTE: wholeNumber("writes per minute (0 disables)", 6000, 0),
   // Per client: bootstrap with a non-default seed/samples, a raised kemenyBudgetMs, POST /api/v1/rank.
-  PODIUM_EXPENSIVE_READS_PER_MINUTE: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^\d{1,9}$/, "must be a whole number of expensive reads per minute (0 disables)")
-      .transform(Number)
-      .default(60),
-  ),
-  PODIUM_SHUTDOWN_GRACE_MS: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^\d{1,9}$/, "must be a whole number of milliseconds")
-      .transform(Number)
-      .default(10_000),
-  ),
+  PODIUM_EXPENSIVE_READS_PER_MINUTE: wholeNumber("expensive reads per minute (0 disables)", 60, 0),
+  PODIUM_SHUTDOWN_GRACE_MS: wholeNumber("milliseconds", 10_000, 0),
   // Everything the leaderboard cache keeps (serialized bodies in every coding + parsed leaderboards).
   PODIUM_CACHE_MAX_BYTES: z.preprocess(
     emptyAsUndefined,
