@@ -5,7 +5,7 @@
  */
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/index.ts";
+import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/node.ts";
 import { createServices } from "../service/index.ts";
 import { computePoolOptions, createComputePool } from "../service/compute-pool.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";

@@ -9,7 +9,7 @@
  */
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
-import { createScratchPostgresDatabase, openMemoryDatabase, type Database } from "../db/index.ts";
+import { createScratchPostgresDatabase, openMemoryDatabase, type Database } from "../db/node.ts";
 import { createServices } from "../service/index.ts";
 import { createUploadParser } from "../service/instance-parse.ts";
 import { now, printTable } from "./util.ts";

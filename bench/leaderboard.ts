@@ -4,7 +4,7 @@
  */
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
-import { openMemoryDatabase } from "../db/index.ts";
+import { openMemoryDatabase } from "../db/node.ts";
 import { createServices } from "../service/index.ts";
 import { ms, now, printTable, rng } from "./util.ts";
 

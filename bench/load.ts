@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { parseWideCsv, slugifyAll } from "../cli/csv.ts";
-import { createScratchPostgresDatabase } from "../db/index.ts";
+import { createScratchPostgresDatabase } from "../db/node.ts";
 import { uncorrelatedSystems } from "../test/helpers/random-tables.ts";
 import { freePort, start, stop, waitHealthy, type Running } from "../test/helpers/server.ts";
 import { now, printTable, rng } from "./util.ts";

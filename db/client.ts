@@ -1,16 +1,15 @@
 /**
- * One database factory for both backends: embedded PGlite (default, in PODIUM_DATA_DIR) and
- * PostgreSQL through postgres.js (when DATABASE_URL is set). Every driver difference stays in db/.
+ * The database handle both backends share, and its PostgreSQL side (postgres.js): a pooled,
+ * guarded client for the Node server (`databaseFromUrl`) and a bare per-request client for the
+ * Cloudflare Worker (`databaseFromPostgresClient`, over Hyperdrive). Embedded PGlite lives in
+ * db/pglite.ts and `openDatabase` in db/node.ts, so this module (and db/index.ts) imports no
+ * PGlite, no file system and no migrator: the Worker bundles it. Every driver difference stays in db/.
  */
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { DatabaseGuard, within } from "./availability.ts";
-import { acquireDirLock, type DirLock } from "./lock.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -68,28 +67,8 @@ export async function query<T>(db: Db, statement: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(statement));
 }
 
-function pingDb(db: Db, timeoutMs = DEFAULT_PING_TIMEOUT_MS): Promise<boolean> {
+export function pingDb(db: Db, timeoutMs = DEFAULT_PING_TIMEOUT_MS): Promise<boolean> {
   return within(timeoutMs, async () => Number((await query<{ ok: number }>(db, sql`select 1 as ok`))[0]?.ok) === 1);
-}
-
-/** Wrap an open PGlite instance (file-backed, in-memory or a clone). */
-export function databaseFromPglite(client: PGlite, onClose?: () => void): Database {
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
-  let closed = false;
-  return {
-    db,
-    kind: "pglite",
-    ping: (timeoutMs) => pingDb(db, timeoutMs),
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await client.close();
-      } finally {
-        onClose?.();
-      }
-    },
-  };
 }
 
 /** Reconnect delay (seconds) after failed attempts: short, since the guard stops retry storms (postgres.js's default grows to 20 s). */
@@ -164,18 +143,16 @@ function guardedClient(client: Sql, guard: DatabaseGuard): Sql {
 }
 
 /**
- * Open the configured database: postgres.js when `databaseUrl` is set, else PGlite in
- * `dataDir` guarded by a pid lock (throws DataDirLockedError if another process holds it).
+ * A Database over a postgres.js client the caller owns and closes (the Worker: one client per
+ * request over Hyperdrive, which pools the real connections). No guard: Hyperdrive bounds the
+ * connections, and the platform bounds the request. `close()` ends the client.
  */
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.databaseUrl) return databaseFromUrl(config.databaseUrl, config.postgres);
-  const lock: DirLock = acquireDirLock(config.dataDir);
-  try {
-    const client = new PGlite(path.join(config.dataDir, "pgdata"));
-    await client.waitReady;
-    return databaseFromPglite(client, () => lock.release());
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
+export function databaseFromPostgresClient(client: Sql): Database {
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    ping: (timeoutMs) => pingDb(db, timeoutMs),
+    close: () => client.end({ timeout: 5 }),
+  };
 }

@@ -1,10 +1,13 @@
-/** The db/ public surface: the only module tree that imports drizzle or a driver. */
+/**
+ * The db/ public surface: the only module tree that imports drizzle or a driver. It runs on the
+ * Cloudflare Worker too, so it knows postgres.js only: PGlite, `openDatabase`, the migrator, the
+ * lock and scratch databases are in db/node.ts (Node processes import that).
+ */
 import type { Db } from "./client.ts";
 
 export {
-  openDatabase,
-  databaseFromPglite,
   databaseFromUrl,
+  databaseFromPostgresClient,
   query,
   rowsOf,
   DEFAULT_POSTGRES_SETTINGS,
@@ -14,9 +17,6 @@ export {
   type DatabaseConfig,
   type PostgresSettings,
 } from "./client.ts";
-export { migrateDatabase, migratePgliteClient, migratePostgresUrl, migrationsFolder } from "./migrate.ts";
-export { acquireDirLock, DataDirLockedError, processStartTime, type DirLock } from "./lock.ts";
-export { openMemoryDatabase, createScratchPostgresDatabase, emptyDatabase } from "./scratch.ts";
 export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, isTransientConflict, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
 export { noteRowsWritten } from "./statistics.ts";
 export * from "./repository/benchmarks.ts";

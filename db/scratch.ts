@@ -3,7 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { getTableName, is, sql } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { databaseFromPglite, databaseFromUrl, type Database } from "./client.ts";
+import { databaseFromUrl, type Database } from "./client.ts";
+import { databaseFromPglite } from "./pglite.ts";
 import { migratePgliteClient, migratePostgresUrl } from "./migrate.ts";
 import * as schema from "./schema.ts";
 

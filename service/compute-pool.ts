@@ -16,11 +16,11 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import type { LinearSolver } from "../ranking/index.ts";
 import { overloaded } from "./errors.ts";
-import { runJobToReply, unwrapReply, type ComputeJob, type ComputeResult, type JobEnvelope, type JobReply, type JobStarted } from "./compute-worker.ts";
+import { unwrapReply, type ComputeJob, type ComputePool, type ComputePoolStats, type ComputeResult, type JobReply } from "./compute-jobs.ts";
+import type { JobEnvelope, JobStarted } from "./compute-worker.ts";
 
-export type { ComputeJob, ComputeResult } from "./compute-worker.ts";
+export { createInlineCompute, type ComputeJob, type ComputePool, type ComputePoolStats, type ComputeResult } from "./compute-jobs.ts";
 
 export interface ComputePoolOptions {
   /** Worker threads (default: `os.availableParallelism()`). */
@@ -31,26 +31,6 @@ export interface ComputePoolOptions {
   memoryMb?: number;
   /** Wall-clock cap of a running job in ms (default 30000). */
   timeoutMs?: number;
-}
-
-export interface ComputePoolStats {
-  /** Jobs submitted and not yet settled (running or queued). */
-  pending: number;
-  completed: number;
-  /** Refused because the queue was full (503 overloaded). */
-  rejected: number;
-  /** Aborted at the wall-clock cap (running) or after waiting as long for a worker (queued). */
-  timedOut: number;
-  /** Lost with their worker (out of memory, crash). */
-  workerDeaths: number;
-}
-
-export interface ComputePool {
-  /** Run a job; its result, its input error (400), or 503 `overloaded` (queue full, time cap, worker died). */
-  run<J extends ComputeJob>(job: J): Promise<ComputeResult<J>>;
-  readonly stats: ComputePoolStats;
-  /** Terminate the workers (pending jobs are rejected). */
-  close(): Promise<void>;
 }
 
 export const DEFAULT_WORKER_MEMORY_MB = 1024;
@@ -142,23 +122,5 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
       }
     },
     close: () => piscina.destroy(),
-  };
-}
-
-/**
- * The same protocol on the calling thread, for callers without a pool (benchmarks, scripts,
- * services created without one). It blocks the event loop while a job runs: servers use
- * createComputePool.
- */
-export function createInlineCompute(lpSolver?: LinearSolver): ComputePool {
-  const stats: ComputePoolStats = { pending: 0, completed: 0, rejected: 0, timedOut: 0, workerDeaths: 0 };
-  return {
-    stats,
-    async run<J extends ComputeJob>(job: J): Promise<ComputeResult<J>> {
-      const result = unwrapReply<J>(runJobToReply(job, lpSolver));
-      stats.completed++;
-      return result;
-    },
-    close: async () => {},
   };
 }

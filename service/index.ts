@@ -21,7 +21,7 @@ import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
-import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
+import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";

@@ -12,7 +12,7 @@ import { LRUCache } from "lru-cache";
 import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
-import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
+import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
 import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
 import { codedEtag, storeBody, storedBytes, type ContentCoding, type StoredBody } from "./stored-body.ts";
 import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";

@@ -5,7 +5,7 @@
  * (LeaderboardService.serveView): computed once per benchmark revision, ETag/304 like it.
  */
 import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
-import type { ComputePool } from "./compute-pool.ts";
+import type { ComputePool } from "./compute-jobs.ts";
 import { invalid } from "./errors.ts";
 import type { LeaderboardResult, LeaderboardService, ServeOptions } from "./leaderboard.ts";
 

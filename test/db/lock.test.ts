@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { acquireDirLock, DataDirLockedError, processStartTime } from "../../db/index.ts";
+import { acquireDirLock, DataDirLockedError, processStartTime } from "../../db/node.ts";
 
 describe("data directory lock", () => {
   const dirs: string[] = [];

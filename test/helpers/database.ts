@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { createScratchPostgresDatabase, databaseFromPglite, emptyDatabase, migratePgliteClient, type BackendKind, type Database } from "../../db/index.ts";
+import { createScratchPostgresDatabase, databaseFromPglite, emptyDatabase, migratePgliteClient, type BackendKind, type Database } from "../../db/node.ts";
 
 let template: Promise<PGlite> | undefined;
 
