@@ -9,6 +9,7 @@ import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from
 import { createServices } from "../service/index.ts";
 import { computePoolOptions, createComputePool } from "../service/compute-pool.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
+import { temporaryFileSpill } from "../service/upload-spool-file.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { envelopeErrorServer } from "./node-errors.ts";
@@ -51,7 +52,7 @@ async function main() {
   if (!kemenySolver) console.warn("Podium: HiGHS did not load; Kemeny uses branch and bound only");
   // Every ranking computation runs on worker threads (each loads its own HiGHS).
   const compute = createComputePool(computePoolOptions(config));
-  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
+  const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute, uploadSpill: temporaryFileSpill, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
   const generated = await services.auth.ensureAdminToken();
   if (generated) {
     console.log("");

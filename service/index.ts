@@ -22,6 +22,7 @@ import * as submissions from "./submissions.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
 import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
+import type { OpenSpill } from "./upload-spool.ts";
 
 export type { Principal } from "./auth.ts";
 export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts";
@@ -44,6 +45,12 @@ export interface ServiceOptions {
   kemenySolver?: LinearSolver;
   /** Where rankings are computed (`createComputePool`, service/compute-pool.ts); absent: on the calling thread. */
   compute?: ComputePool;
+  /**
+   * Where instance uploads park parsed batches beyond their in-memory budget, given the
+   * configured directory (Node: `temporaryFileSpill`, service/upload-spool-file.ts); absent: in
+   * memory (the Cloudflare Worker, which has no disk).
+   */
+  uploadSpill?: (dir: string | undefined) => OpenSpill;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -55,6 +62,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     loadInstanceScores: (benchmarkId: number) => loadInstanceScores(db, benchmarkId),
   } satisfies LeaderboardSource;
   const compute = options.compute ?? createInlineCompute(options.kemenySolver);
+  const spillIn = (dir: string | undefined) => options.uploadSpill?.(dir);
   const leaderboards = createLeaderboardService(scores, { compute, ...options.leaderboards });
   return {
     database,
@@ -92,7 +100,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
         format: instances.UploadFormat,
         body: AsyncIterable<Uint8Array>,
         options?: instances.InstanceUploadOptions,
-      ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, options),
+      ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, { ...options, spill: options?.spill ?? spillIn(options?.spoolDir) }),
     },
     /** What the leaderboards are computed from, read from the database on every call (never cached). */
     scores,

@@ -9,7 +9,6 @@
  *    the primary key) rolls everything back.
  */
 import { textProblem } from "./text-rules.ts";
-import { tmpdir } from "node:os";
 import {
   beginInstanceUpload,
   bumpRevision,
@@ -26,7 +25,7 @@ import { requireBenchmarkWriter, type Principal } from "./auth.ts";
 import { requireBenchmark } from "./benchmarks.ts";
 import { conflict, invalid, rejectingBadData, type FieldIssue } from "./errors.ts";
 import { createUploadParser, LineTooLongError, type RawRow, type UploadFormat } from "./instance-parse.ts";
-import { UploadSpool, type SpoolCodec } from "./upload-spool.ts";
+import { UploadSpool, type OpenSpill, type SpoolCodec } from "./upload-spool.ts";
 
 export type { UploadFormat } from "./instance-parse.ts";
 
@@ -42,8 +41,10 @@ export interface InstanceUploadOptions {
   batchRows?: number;
   /** In-memory budget of the parsed batches (default 16 MiB); beyond it they go to a temporary file. */
   spoolMemoryBytes?: number;
-  /** Directory of the temporary files (default os.tmpdir()). */
+  /** Directory of the temporary files (default os.tmpdir()); used by the `uploadSpill` the services were created with. */
   spoolDir?: string;
+  /** Where batches beyond the in-memory budget go (a temporary file on Node); absent: they all stay in memory (the Worker). */
+  spill?: OpenSpill;
 }
 
 export interface InstanceUploadResult {
@@ -121,7 +122,7 @@ export async function uploadInstanceScores(
   const taskIds = new Map((await listTasks(db, benchmark.id)).map((t) => [t.slug, t.id]));
   const spool = new UploadSpool(batchCodec, {
     memoryBytes: options.spoolMemoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES,
-    dir: options.spoolDir ?? tmpdir(),
+    spill: options.spill,
   });
   try {
     const issues = new UploadIssues();

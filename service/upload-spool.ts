@@ -1,32 +1,39 @@
 /**
  * A write-once, read-once sequence of records: kept in memory up to a byte budget, appended to a
- * temporary file beyond it. Uploads park their parsed batches here while the client is still
- * sending, so no database transaction (or pooled connection) waits on the network.
- * Always `dispose()` it (in a `finally`): the temporary directory is removed.
+ * spill store (a temporary file on Node: service/upload-spool-file.ts) beyond it. Uploads park
+ * their parsed batches here while the client is still sending, so no database transaction (or
+ * pooled connection) waits on the network. Without a spill store (the Cloudflare Worker has no
+ * disk) every record stays in memory, bounded by the upload's byte limit.
+ * Always `dispose()` it (in a `finally`): the spill store is removed.
  */
-import { mkdtemp, open, rm, type FileHandle } from "node:fs/promises";
-import path from "node:path";
 
-/** How records become bytes on disk and back; `memoryBytes` estimates a record's in-memory size. */
+/** How records become bytes in the spill store and back; `memoryBytes` estimates a record's in-memory size. */
 export interface SpoolCodec<T> {
   memoryBytes(record: T): number;
   encode(record: T): Buffer[];
   decode(bytes: Buffer): T;
 }
 
+/** Append-only bytes outside the heap (a temporary file). */
+export interface SpillStore {
+  /** Bytes written so far. */
+  readonly size: number;
+  /** Append `buffers` at the end. */
+  append(buffers: Buffer[]): Promise<void>;
+  /** `length` bytes at `offset` (throws when fewer are there). */
+  read(offset: number, length: number): Promise<Buffer>;
+  /** Remove it (idempotent). */
+  remove(): Promise<void>;
+}
+
+/** Creates the spill store of one spool, on first need. */
+export type OpenSpill = () => Promise<SpillStore>;
+
 export interface SpoolOptions {
   /** Records are kept in memory while their estimated total stays within this budget. */
   memoryBytes: number;
-  /** Where the temporary directory is created (e.g. os.tmpdir()). */
-  dir: string;
-}
-
-interface SpillFile {
-  dir: string;
-  handle: FileHandle;
-  /** [offset, length] of each record, in order. */
-  extents: [number, number][];
-  size: number;
+  /** Where the rest goes; absent: nowhere, everything stays in memory. */
+  spill?: OpenSpill;
 }
 
 export class UploadSpool<T> {
@@ -34,8 +41,10 @@ export class UploadSpool<T> {
   readonly #options: SpoolOptions;
   readonly #memory: T[] = [];
   #memoryUsed = 0;
-  #file: SpillFile | undefined;
-  #opening: Promise<SpillFile> | undefined;
+  #store: SpillStore | undefined;
+  #opening: Promise<SpillStore> | undefined;
+  /** [offset, length] of each spilled record, in order. */
+  readonly #extents: [number, number][] = [];
   #disposed = false;
 
   constructor(codec: SpoolCodec<T>, options: SpoolOptions) {
@@ -43,42 +52,37 @@ export class UploadSpool<T> {
     this.#options = options;
   }
 
-  /** Bytes written to the temporary file so far (0 while everything fits in memory). */
+  /** Bytes written to the spill store so far (0 while everything fits in memory). */
   get spilledBytes(): number {
-    return this.#file?.size ?? 0;
+    return this.#store?.size ?? 0;
   }
 
-  /** Append a record: in memory while within budget; once anything spilled, always to the file (order is kept). */
+  /** Append a record: in memory while within budget (always without a spill store); once anything spilled, always to the store (order is kept). */
   async push(record: T): Promise<void> {
     if (this.#disposed) throw new Error("spool already disposed");
     const bytes = this.#codec.memoryBytes(record);
-    if (!this.#opening && this.#memoryUsed + bytes <= this.#options.memoryBytes) {
+    const spill = this.#options.spill;
+    if (!spill || (!this.#opening && this.#memoryUsed + bytes <= this.#options.memoryBytes)) {
       this.#memory.push(record);
       this.#memoryUsed += bytes;
       return;
     }
-    const file = await (this.#opening ??= this.#openFile());
+    const store = await (this.#opening ??= spill().then((s) => (this.#store = s)));
     const buffers = this.#codec.encode(record);
-    const length = buffers.reduce((n, b) => n + b.byteLength, 0);
-    await file.handle.writev(buffers, file.size);
-    file.extents.push([file.size, length]);
-    file.size += length;
+    const offset = store.size;
+    await store.append(buffers);
+    this.#extents.push([offset, store.size - offset]);
   }
 
-  /** The records in the order they were pushed (memory first, then the file). */
+  /** The records in the order they were pushed (memory first, then the spill store). */
   async *records(): AsyncGenerator<T> {
     yield* this.#memory;
-    const file = this.#file;
-    if (!file) return;
-    for (const [offset, length] of file.extents) {
-      const bytes = Buffer.allocUnsafe(length);
-      const { bytesRead } = await file.handle.read(bytes, 0, length, offset);
-      if (bytesRead !== length) throw new Error(`spool file truncated (${bytesRead} of ${length} bytes at ${offset})`);
-      yield this.#codec.decode(bytes);
-    }
+    const store = this.#store;
+    if (!store) return;
+    for (const [offset, length] of this.#extents) yield this.#codec.decode(await store.read(offset, length));
   }
 
-  /** Drop every record and remove the temporary directory (idempotent). */
+  /** Drop every record and remove the spill store (idempotent). */
   async dispose(): Promise<void> {
     this.#disposed = true;
     this.#memory.length = 0;
@@ -86,21 +90,7 @@ export class UploadSpool<T> {
     const opening = this.#opening;
     this.#opening = undefined;
     if (!opening) return;
-    const file = await opening.catch(() => undefined);
-    if (!file) return;
-    await file.handle.close().catch(() => {});
-    await rm(file.dir, { recursive: true, force: true });
-  }
-
-  async #openFile(): Promise<SpillFile> {
-    const dir = await mkdtemp(path.join(this.#options.dir, "podium-upload-"));
-    try {
-      const handle = await open(path.join(dir, "batches"), "wx+", 0o600);
-      this.#file = { dir, handle, extents: [], size: 0 };
-      return this.#file;
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
+    const store = await opening.catch(() => undefined);
+    await store?.remove();
   }
 }

@@ -7,6 +7,7 @@ import type { BackendKind } from "../../db/index.ts";
 import { createServices, type Services } from "../../service/index.ts";
 import { computePoolOptions, createComputePool, type ComputePool } from "../../service/compute-pool.ts";
 import { loadKemenySolver } from "../../service/kemeny-solver.ts";
+import { temporaryFileSpill } from "../../service/upload-spool-file.ts";
 import { useTestDatabase } from "./database.ts";
 
 export const ADMIN_TOKEN = "pod_test-admin-token-0123456789";
@@ -57,7 +58,7 @@ export function useTestApi(kind: BackendKind, configOverrides: Partial<Config> =
   let cached: { app: OpenAPIHono<AppEnv>; services: Services; db: unknown } | undefined;
   const current = () => {
     if (!cached || cached.db !== database.current) {
-      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, compute: pool(), leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
+      const services = createServices(database.current, { adminToken: config.adminToken, kemenySolver, compute: pool(), uploadSpill: temporaryFileSpill, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
       cached = { app: createApp({ services, config }), services, db: database.current };
     }
     return cached;
