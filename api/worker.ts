@@ -1,19 +1,22 @@
 /**
- * Cloudflare Workers entry (wrangler.toml `main`): the stateless part of Podium, the ranking
- * engine behind `POST /api/v1/rank`, with the same schemas, envelope and OpenAPI document as
- * the Node server. Stored benchmarks need PostgreSQL and stay on the Node server for now.
+ * Cloudflare Workers entry (wrangler.toml `main`): the whole Podium service, the same Hono app
+ * as the Node server, over PostgreSQL through the `HYPERDRIVE` binding (api/worker-app.ts has
+ * how). Per request: one postgres.js client over `env.HYPERDRIVE.connectionString`, current for
+ * this request only, closed with `ctx.waitUntil` once the response is out. This module may only
+ * export the handler (workerd rejects other exports of the entry).
  */
-import { createBaseApp, serveOpenApiDocument } from "./base.ts";
-import type { AppEnv } from "./env.ts";
-import { registerRank } from "./routes/rank/index.ts";
+import { databaseFromConnectionString } from "../db/index.ts";
+import { isolateApp, requestBindings, sendAsEncoded, type WorkerContext, type WorkerEnv } from "./worker-app.ts";
 
-export function createWorkerApp() {
-  // AppEnv for the shared route types; no services here (the rank route then ranks without an LP solver).
-  const app = createBaseApp<AppEnv>();
-  app.get("/healthz", (c) => c.json({ status: "ok", mode: "stateless" }));
-  registerRank(app);
-  serveOpenApiDocument(app, "Stateless ranking of score tables (Podium on Cloudflare Workers).");
-  return app;
-}
-
-export default createWorkerApp();
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
+    const { app, scoped } = isolateApp(env);
+    const database = databaseFromConnectionString(env.HYPERDRIVE.connectionString);
+    try {
+      const res = await scoped.run(database, () => app.fetch(request, requestBindings(request, env), ctx as never));
+      return sendAsEncoded(res);
+    } finally {
+      ctx.waitUntil(database.close());
+    }
+  },
+};

@@ -143,6 +143,22 @@ function guardedClient(client: Sql, guard: DatabaseGuard): Sql {
 }
 
 /**
+ * One short-lived postgres.js client (the Cloudflare Worker: one per request, over Hyperdrive's
+ * connection string; Hyperdrive pools the real connections to PostgreSQL). Settings follow
+ * Cloudflare's advice for postgres.js: a few connections, no type fetch on connect (Podium reads
+ * no array columns, so the built-in types suffice), no notices. Close it when the request is done.
+ */
+export function databaseFromConnectionString(url: string, options: { connectTimeoutMs?: number } = {}): Database {
+  const client = postgres(url, {
+    max: 5,
+    fetch_types: false,
+    connect_timeout: (options.connectTimeoutMs ?? DEFAULT_POSTGRES_SETTINGS.connectTimeoutMs) / 1000,
+    onnotice: () => {},
+  });
+  return databaseFromPostgresClient(client);
+}
+
+/**
  * A Database over a postgres.js client the caller owns and closes (the Worker: one client per
  * request over Hyperdrive, which pools the real connections). No guard: Hyperdrive bounds the
  * connections, and the platform bounds the request. `close()` ends the client.

@@ -8,6 +8,7 @@ import type { Db } from "./client.ts";
 export {
   databaseFromUrl,
   databaseFromPostgresClient,
+  databaseFromConnectionString,
   query,
   rowsOf,
   DEFAULT_POSTGRES_SETTINGS,
@@ -17,6 +18,7 @@ export {
   type DatabaseConfig,
   type PostgresSettings,
 } from "./client.ts";
+export { requestScopedDatabase, type RequestScopedDatabase } from "./request-scoped.ts";
 export { isUniqueViolation, constraintOf, sqlStateOf, isConnectionFailure, isTransientConflict, unavailabilityOf, DatabaseUnavailableError, type Unavailability } from "./errors.ts";
 export { noteRowsWritten } from "./statistics.ts";
 export * from "./repository/benchmarks.ts";

@@ -9,13 +9,18 @@
  * until a fresh runtime has loaded in the background.
  */
 import loadHighs, { type Highs } from "highs";
+
+/** What the Emscripten loader takes (the Worker passes `instantiateWasm`: it has no file system to read the WASM from). */
+export type HighsLoadSettings = Parameters<typeof loadHighs>[0];
 import type { LinearModel, LinearProgramResult, LinearRows, LinearSession, LinearSolver, SolveOptions } from "../ranking/lp.ts";
 
 let runtime: Highs | null = null;
 let loading: Promise<Highs | null> | null = null;
+/** The settings of the first load, reused when a failed runtime is reloaded. */
+let loadSettings: HighsLoadSettings | undefined;
 
 function load(): Promise<Highs | null> {
-  loading ??= loadHighs()
+  loading ??= loadHighs(loadSettings)
     .then((h) => (runtime = h))
     .catch(() => null)
     .finally(() => {
@@ -133,7 +138,8 @@ export const highsLinearSolver: LinearSolver = {
  * Load HiGHS once (idempotent) and return the solver to pass as `lpSolver`, or undefined when the
  * WASM cannot be loaded (Kemeny then uses its branch and bound alone).
  */
-export async function loadKemenySolver(): Promise<LinearSolver | undefined> {
+export async function loadKemenySolver(settings?: HighsLoadSettings): Promise<LinearSolver | undefined> {
+  loadSettings ??= settings;
   if (!runtime) await load();
   return runtime ? highsLinearSolver : undefined;
 }

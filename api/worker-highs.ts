@@ -1,0 +1,39 @@
+/**
+ * HiGHS on the Cloudflare Worker: its WASM is uploaded with the Worker as a compiled module
+ * (wrangler's CompiledWasm rule) and instantiated on the first job that may need the LP solver
+ * (exact Kemeny), not at isolate start. Until then, and if it cannot load, Kemeny uses its
+ * branch and bound (results say `exact: false` when that does not prove optimality in budget).
+ */
+import highsWasm from "highs/runtime";
+import type { LinearSolver } from "../ranking/index.ts";
+import { loadKemenySolver } from "../service/kemeny-solver.ts";
+
+let solver: Promise<LinearSolver | undefined> | undefined;
+
+/** The LP solver, loaded once per isolate on first call; undefined when it failed to load. */
+export function workerKemenySolver(): Promise<LinearSolver | undefined> {
+  solver ??= withoutNodeDetection(() => loadKemenySolver({ wasmModule: highsWasm })).catch((err: unknown) => {
+    console.warn("[podium] HiGHS did not load; Kemeny uses branch and bound only:", err instanceof Error ? err.message : err);
+    return undefined;
+  });
+  return solver;
+}
+
+/**
+ * The Emscripten loader takes `process.versions.node` (which nodejs_compat provides) for Node and
+ * then reaches for node:module and node:fs; `process.type = "renderer"` is its documented way out
+ * (Electron), restored once the loader has read it (synchronously, on entry).
+ */
+function withoutNodeDetection<T>(load: () => Promise<T>): Promise<T> {
+  const proc = globalThis.process as (NodeJS.Process & { type?: string }) | undefined;
+  if (!proc?.versions?.node) return load();
+  const had = Object.hasOwn(proc, "type");
+  const previous = proc.type;
+  proc.type = "renderer";
+  try {
+    return load();
+  } finally {
+    if (had) proc.type = previous;
+    else delete proc.type;
+  }
+}
