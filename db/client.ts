@@ -17,6 +17,17 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type BackendKind = "pglite" | "postgres";
 
+/**
+ * Caches of things bound to a connection (drizzle prepared queries) key on `connectionOf(db)`:
+ * the handle itself, except for a request-scoped handle (db/request-scoped.ts, the Worker), which
+ * answers this symbol with the current request's own handle, so nothing outlives its request.
+ */
+export const CONNECTION_IDENTITY = Symbol.for("podium.db.connection");
+
+export function connectionOf(db: Db): object {
+  return (db as unknown as Record<symbol, object | undefined>)[CONNECTION_IDENTITY] ?? db;
+}
+
 export interface Database {
   db: Db;
   kind: BackendKind;

@@ -6,7 +6,7 @@
  * AsyncLocalStorage, so concurrent requests in one isolate never share a connection.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Database, Db } from "./client.ts";
+import { CONNECTION_IDENTITY, type Database, type Db } from "./client.ts";
 
 export interface RequestScopedDatabase {
   /** Stands for the current request's database; using it outside `run` throws. */
@@ -26,6 +26,8 @@ export function requestScopedDatabase(): RequestScopedDatabase {
   const db = new Proxy({} as Db, {
     get(_target, prop) {
       const target = active().db as unknown as Record<PropertyKey, unknown>;
+      // Per-connection caches (prepared queries) key on the request's own handle.
+      if (prop === CONNECTION_IDENTITY) return target;
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

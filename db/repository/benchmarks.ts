@@ -1,6 +1,6 @@
 /** Benchmarks, tasks, revisions and the leaderboard-facing score snapshot. */
 import { asc, eq, sql } from "drizzle-orm";
-import { query, type Db } from "../client.ts";
+import { connectionOf, query, type Db } from "../client.ts";
 import { benchmarks, tasks } from "../schema.ts";
 import { fromJson, toIso } from "./util.ts";
 
@@ -151,10 +151,11 @@ export function listingVersionOf(rows: readonly Pick<BenchmarkRecord, "id" | "re
  * SQL of a select costs more CPU than the round trip of a cached read.
  */
 function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
-  const prepared = new WeakMap<Db, T>();
+  const prepared = new WeakMap<object, T>();
   return (db) => {
-    let query = prepared.get(db);
-    if (query === undefined) prepared.set(db, (query = build(db)));
+    const connection = connectionOf(db);
+    let query = prepared.get(connection);
+    if (query === undefined) prepared.set(connection, (query = build(db)));
     return query;
   };
 }
