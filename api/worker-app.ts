@@ -18,6 +18,7 @@ import { createServices, type Services } from "../service/index.ts";
 import { createInlineCompute, type ComputeJob, type ComputePool } from "../service/compute-jobs.ts";
 import { createApp } from "./app.ts";
 import { parseConfig, type Config } from "./config.ts";
+import { DOCS_SCRIPT_PATH } from "./pages/docs.ts";
 import { workerKemenySolver } from "./worker-highs.ts";
 
 /** The Hyperdrive binding (what Podium uses of it). */
@@ -25,8 +26,14 @@ export interface HyperdriveBinding {
   connectionString: string;
 }
 
+/** The static assets binding (wrangler.toml `[assets]`): Scalar's standalone script for /docs. */
+export interface AssetsBinding {
+  fetch(request: Request): Promise<Response>;
+}
+
 export interface WorkerEnv {
   HYPERDRIVE: HyperdriveBinding;
+  ASSETS?: AssetsBinding;
   /** A secret (`wrangler secret put PODIUM_ADMIN_TOKEN`; `--var` in local dev). */
   PODIUM_ADMIN_TOKEN?: string;
   /** Longest Kemeny proof budget a request may ask for on the Worker (ms; default 10000). */
@@ -94,6 +101,16 @@ export function isolateApp(env: WorkerEnv): Isolate {
   });
   isolate = { app: createApp({ services, config }), config, services, scoped };
   return isolate;
+}
+
+/**
+ * /docs's script from the assets binding (the Node server reads it from node_modules, which a
+ * Worker does not have); undefined for every other request.
+ */
+export function docsAsset(request: Request, env: WorkerEnv): Promise<Response> | undefined {
+  const url = new URL(request.url);
+  if (url.pathname !== DOCS_SCRIPT_PATH || !env.ASSETS || (request.method !== "GET" && request.method !== "HEAD")) return undefined;
+  return env.ASSETS.fetch(new Request(new URL("/standalone.js", url), request));
 }
 
 /**

@@ -6,10 +6,12 @@
  * export the handler (workerd rejects other exports of the entry).
  */
 import { databaseFromConnectionString } from "../db/index.ts";
-import { isolateApp, requestBindings, sendAsEncoded, type WorkerContext, type WorkerEnv } from "./worker-app.ts";
+import { docsAsset, isolateApp, requestBindings, sendAsEncoded, type WorkerContext, type WorkerEnv } from "./worker-app.ts";
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
+    const asset = docsAsset(request, env);
+    if (asset) return asset;
     const { app, scoped } = isolateApp(env);
     const database = databaseFromConnectionString(env.HYPERDRIVE.connectionString);
     try {

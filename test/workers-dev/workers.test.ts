@@ -281,6 +281,10 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     const docs = await onWorker("GET", "/docs", { token: null });
     expect(docs.status).toBe(200);
     expect(docs.text).toContain("/openapi.json");
+    const script = await onWorker("GET", "/docs/assets/scalar.js", { token: null });
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect(script.text).toBe((await onNode("GET", "/docs/assets/scalar.js", { token: null })).text);
   });
 
   it("unknown routes and bad input answer in the envelope, never 5xx", async () => {
