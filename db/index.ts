@@ -9,6 +9,8 @@ export {
   databaseFromUrl,
   databaseFromPostgresClient,
   databaseFromConnectionString,
+  connectionOf,
+  CONNECTION_IDENTITY,
   query,
   rowsOf,
   DEFAULT_POSTGRES_SETTINGS,

@@ -1,70 +1,57 @@
 /**
- * The Cloudflare Workers entry: wrangler bundles it for workerd (no Node built-ins allowed
- * without nodejs_compat), and the bundle answers the stateless ranking API exactly as the
- * ranking module does.
+ * The Cloudflare Workers bundle, built as `wrangler deploy --dry-run` builds it (offline, no
+ * login): it must build, keep every Node-only module out (PGlite, piscina, worker threads, the
+ * migrator, the lock file, the disk spool), import only `node:` modules workerd provides under
+ * nodejs_compat, ship HiGHS as a separate WASM module, and fit the Workers Free plan's 3 MB
+ * (gzip). The Worker's behaviour over HTTP (wrangler dev + PostgreSQL) is `npm run test:workers`.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rankTable } from "../../ranking/index.ts";
-
-const table = {
-  tasks: [{ slug: "cola" }, { slug: "latency", higherIsBetter: false, weight: 2 }],
-  systems: [
-    { slug: "bert", scores: { cola: 60.5, latency: 12 } },
-    { slug: "roberta", scores: { cola: 63.6, latency: 20 } },
-    { slug: "tiny", scores: { cola: 40, latency: null } },
-  ],
-  methods: ["mean", "borda", "copeland", "kemeny"] as const,
-};
+import { ALLOWED_NODE_MODULES, buildWorker, describeBundle, repoRoot, type WorkerBundle } from "../../scripts/worker-bundle.ts";
 
 let outDir: string;
-let worker: { fetch(request: Request): Promise<Response> };
+let bundle: WorkerBundle;
 
-beforeAll(async () => {
+beforeAll(() => {
   outDir = mkdtempSync(path.join(tmpdir(), "podium-worker-"));
-  const wrangler = path.resolve("node_modules/wrangler/bin/wrangler.js");
-  execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outDir], {
-    stdio: "pipe",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  worker = (await import(pathToFileURL(path.join(outDir, "worker.js")).href)).default;
-}, 60_000);
+  bundle = buildWorker(outDir);
+}, 120_000);
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-function post(body: unknown, contentType = "application/json") {
-  return worker.fetch(new Request("http://worker/api/v1/rank", { method: "POST", headers: { "content-type": contentType }, body: JSON.stringify(body) }));
-}
-
 describe("Workers bundle", () => {
-  it("ranks a table exactly as the ranking module does", async () => {
-    const res = await post(table);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(rankTable({ ...table, methods: [...table.methods] }))));
+  it("builds the whole app without a Node-only module", () => {
+    expect(bundle.forbidden, describeBundle(bundle)).toEqual([]);
+    const inputs = Object.keys((JSON.parse(readFileSync(path.join(outDir, "meta.json"), "utf8")) as { inputs: object }).inputs);
+    // The same app as the Node server: every route folder and the pages are in.
+    for (const part of ["api/app.ts", "api/routes/leaderboard/handlers.ts", "api/routes/instances/handlers.ts", "api/pages/routes.ts", "db/request-scoped.ts", "service/compute-jobs.ts"])
+      expect(inputs, part).toContain(part);
+    expect(inputs.some((i) => i.includes("postgres/cf/src/index.js")), "postgres.js's workerd build").toBe(true);
   });
 
-  it("answers bad tables in the error envelope", async () => {
-    const res = await post({ systems: [], methods: ["nope"] });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; details: { field: string }[] } };
-    expect(body.error.code).toBe("invalid_request");
-    expect(body.error.details.map((d) => d.field)).toEqual(expect.arrayContaining(["systems", "methods[0]"]));
+  it("imports only node: modules workerd provides", () => {
+    expect(bundle.nodeModules.length).toBeGreaterThan(0);
+    for (const m of bundle.nodeModules) expect(ALLOWED_NODE_MODULES, m).toContain(m);
+    expect(bundle.nodeModules).not.toContain("worker_threads");
+    expect(bundle.nodeModules).not.toContain("os");
   });
 
-  it("serves its OpenAPI document and a 404 envelope for routes it does not have", async () => {
-    const doc = (await (await worker.fetch(new Request("http://worker/openapi.json"))).json()) as {
-      info: { license?: { name: string } };
-      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>;
-    };
-    expect(Object.keys(doc.paths)).toContain("/api/v1/rank");
-    expect(doc.paths["/api/v1/rank"].post).toMatchObject({ operationId: "rankTable", security: [] });
-    expect(doc.info.license?.name).toBe("MIT");
-    const missing = await worker.fetch(new Request("http://worker/api/v1/benchmarks"));
-    expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("not_found");
+  it("ships HiGHS as its own WASM module and fits 3 MB gzip", () => {
+    const script = bundle.modules.find((m) => m.file === "worker.js");
+    const wasm = bundle.modules.filter((m) => m.file !== "worker.js");
+    expect(script).toBeDefined();
+    expect(wasm).toHaveLength(1);
+    expect(readFileSync(path.join(outDir, wasm[0].file)).subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d])); // "\0asm"
+    expect(bundle.totalGzipBytes).toBeLessThan(3 * 1000 * 1000);
+  });
+
+  it("wrangler.toml: nodejs_compat, the HYPERDRIVE binding, no admin token in plain vars", () => {
+    const toml = readFileSync(path.join(repoRoot, "wrangler.toml"), "utf8");
+    expect(toml).toMatch(/^compatibility_flags = \[[^\]]*"nodejs_compat"/m);
+    expect(toml).toMatch(/\[\[hyperdrive\]\]\s*\nbinding = "HYPERDRIVE"/);
+    expect(toml).not.toMatch(/^\s*PODIUM_ADMIN_TOKEN\s*=/m);
+    expect(toml).toMatch(/^main = "api\/worker.ts"/m);
   });
 });
