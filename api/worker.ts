@@ -12,7 +12,16 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
     const asset = docsAsset(request, env);
     if (asset) return asset;
-    const { app, scoped } = isolateApp(env);
+    let built: ReturnType<typeof isolateApp>;
+    try {
+      if (typeof env.HYPERDRIVE?.connectionString !== "string") throw new Error("no HYPERDRIVE binding (wrangler.toml [[hyperdrive]])");
+      built = isolateApp(env);
+    } catch (err) {
+      // Bad [vars]/secrets (api/config.ts): say so in the envelope, details in the Worker's log.
+      console.error("Podium: the Worker cannot start:", err instanceof Error ? err.message : err);
+      return Response.json({ error: { code: "internal", message: "the service is misconfigured; see the Worker's logs" } }, { status: 500 });
+    }
+    const { app, scoped } = built;
     const database = databaseFromConnectionString(env.HYPERDRIVE.connectionString);
     try {
       const res = await scoped.run(database, () => app.fetch(request, requestBindings(request, env), ctx as never));
