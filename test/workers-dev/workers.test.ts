@@ -143,6 +143,9 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     expect(theirs.status).toBe(200);
     expect(mine.body.systems).toHaveLength(GLUE.systems.length);
     expect(ranks(mine.body)).toEqual(ranks(theirs.body));
+    // The same Kemeny order, proven optimal on both (HiGHS loaded lazily on the Worker).
+    expect(mine.body.kemeny).toEqual(theirs.body.kemeny);
+    expect(mine.body.kemeny.exact).toBe(true);
     // Every system has a rank by every method (the comparison above cannot pass on empty results).
     for (const s of mine.body.systems) for (const m of METHODS) expect(s.results[m]?.rank, `${s.slug} ${m}`).toBeGreaterThanOrEqual(1);
     expect(mine.body.systems.map((s: { slug: string }) => s.slug)).toEqual(theirs.body.systems.map((s: { slug: string }) => s.slug));
