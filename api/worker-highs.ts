@@ -6,13 +6,31 @@
  */
 import highsWasm from "highs/runtime";
 import type { LinearSolver } from "../ranking/index.ts";
-import { loadKemenySolver } from "../service/kemeny-solver.ts";
+import { loadKemenySolver, type HighsLoadSettings } from "../service/kemeny-solver.ts";
 
 let solver: Promise<LinearSolver | undefined> | undefined;
 
+/**
+ * Emscripten's hook for instantiating the WASM itself: from the module wrangler uploaded (there
+ * is no file or URL to fetch it from on the Worker).
+ */
+const instantiateFromModule = {
+  instantiateWasm(imports: object, receive: (instance: unknown) => void): object {
+    void wasm.instantiate(highsWasm, imports).then(receive);
+    return {};
+  },
+};
+
+/** The runtime's WebAssembly (this project's TypeScript lib has no DOM/WebAssembly value types). */
+const wasm = (globalThis as unknown as { WebAssembly: { instantiate(module: unknown, imports: object): Promise<unknown> } }).WebAssembly;
+
 /** The LP solver, loaded once per isolate on first call; undefined when it failed to load. */
 export function workerKemenySolver(): Promise<LinearSolver | undefined> {
-  solver ??= withoutNodeDetection(() => loadKemenySolver({ wasmModule: highsWasm })).catch((err: unknown) => {
+  solver ??= withoutNodeDetection(() => loadKemenySolver(instantiateFromModule as HighsLoadSettings)).then((loaded) => {
+    if (loaded) console.log("[podium] HiGHS loaded (exact Kemeny's LP solver)");
+    else console.warn("[podium] HiGHS did not load; Kemeny uses branch and bound only");
+    return loaded;
+  }).catch((err: unknown) => {
     console.warn("[podium] HiGHS did not load; Kemeny uses branch and bound only:", err instanceof Error ? err.message : err);
     return undefined;
   });

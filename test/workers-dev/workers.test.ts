@@ -146,6 +146,8 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     // The same Kemeny order, proven optimal on both (HiGHS loaded lazily on the Worker).
     expect(mine.body.kemeny).toEqual(theirs.body.kemeny);
     expect(mine.body.kemeny.exact).toBe(true);
+    // ...with HiGHS: the isolate says it loaded the LP solver for this first Kemeny leaderboard.
+    await expect.poll(() => /HiGHS loaded|HiGHS did not load/.exec(worker.output())?.[0], { timeout: 10_000 }).toBe("HiGHS loaded");
     // Every system has a rank by every method (the comparison above cannot pass on empty results).
     for (const s of mine.body.systems) for (const m of METHODS) expect(s.results[m]?.rank, `${s.slug} ${m}`).toBeGreaterThanOrEqual(1);
     expect(mine.body.systems.map((s: { slug: string }) => s.slug)).toEqual(theirs.body.systems.map((s: { slug: string }) => s.slug));
