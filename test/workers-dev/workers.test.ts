@@ -5,7 +5,7 @@
  * default postgres://postgres@127.0.0.1:5432/postgres); not part of `npm test`.
  */
 import { get, type IncomingHttpHeaders } from "node:http";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseWideCsv, slugifyAll } from "../../cli/csv.ts";
 import { readExample } from "../helpers/examples.ts";
@@ -107,6 +107,8 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
   it("answers health and the same OpenAPI document as the Node server", async () => {
     const health = await onWorker("GET", "/healthz", { token: null });
     expect(health.status).toBe(200);
+    const ready = await onWorker("GET", "/readyz", { token: null });
+    expect(ready.status, ready.text).toBe(200);
     const [mine, theirs] = await Promise.all([onWorker("GET", "/openapi.json", { token: null }), onNode("GET", "/openapi.json", { token: null })]);
     expect(mine.status).toBe(200);
     expect(Object.keys(mine.body.paths).sort()).toEqual(Object.keys(theirs.body.paths).sort());
@@ -240,12 +242,20 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
       expect(up.status, up.text).toBe(201);
       expect(up.body.rows).toBe(6);
     }
+    // A gzip body is decoded as it arrives (node:zlib streams under nodejs_compat).
+    const gz = await fetch(`${worker.url}/api/v1/benchmarks/glue/systems/${GLUE.systems[4].slug}/instances`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/csv", "content-encoding": "gzip" },
+      body: gzipSync(csv(2)),
+    });
+    expect(gz.status, await gz.clone().text()).toBe(201);
+    expect(((await gz.json()) as { rows: number }).rows).toBe(6);
     const bad = await onWorker("POST", `/api/v1/benchmarks/glue/systems/${GLUE.systems[0].slug}/instances`, { body: "task,instance,score\nnope,q1,1\n", headers: { "content-type": "text/csv" } });
     expect(bad.status).toBe(400);
     const path = "/api/v1/benchmarks/glue/leaderboard?level=instance";
     const [mine, theirs] = await Promise.all([onWorker("GET", path, { token: null }), onNode("GET", path, { token: null })]);
     expect(mine.status, mine.text).toBe(200);
-    expect(mine.body.systems.map((s: { slug: string }) => s.slug)).toEqual([GLUE.systems[2].slug, GLUE.systems[0].slug]);
+    expect(mine.body.systems.map((s: { slug: string }) => s.slug)).toEqual([GLUE.systems[2].slug, GLUE.systems[4].slug, GLUE.systems[0].slug]);
     expect(mine.body.systems).toEqual(theirs.body.systems);
   });
 
