@@ -15,7 +15,7 @@
  */
 import { requestScopedDatabase } from "../db/index.ts";
 import { createServices, type Services } from "../service/index.ts";
-import { createInlineCompute, type ComputeJob, type ComputePool } from "../service/compute-jobs.ts";
+import { createInlineCompute, withKemenyBudgetCap, type ComputePool } from "../service/compute-jobs.ts";
 import { createApp } from "./app.ts";
 import { parseConfig, type Config } from "./config.ts";
 import { DOCS_SCRIPT_PATH } from "./pages/docs.ts";
@@ -66,16 +66,9 @@ function variables(env: WorkerEnv): Record<string, string> {
   return out;
 }
 
-/** Inline compute with every Kemeny budget capped at `maxMs`. */
+/** Inline compute (no worker threads) with every Kemeny budget capped at `maxMs`; HiGHS loads on the first Kemeny job. */
 export function workerCompute(maxMs: number): ComputePool {
-  const inline = createInlineCompute(workerKemenySolver);
-  const cap = (budget: number | undefined) => (budget !== undefined && budget > maxMs ? maxMs : budget);
-  const capped = (job: ComputeJob): ComputeJob => {
-    if (job.kind === "rank" && typeof job.input.kemenyBudgetMs === "number") return { ...job, input: { ...job.input, kemenyBudgetMs: cap(job.input.kemenyBudgetMs) } };
-    if (job.kind === "leaderboard" && job.query.kemenyBudgetMs !== undefined) return { ...job, query: { ...job.query, kemenyBudgetMs: cap(job.query.kemenyBudgetMs) } };
-    return job;
-  };
-  return { stats: inline.stats, run: (job) => inline.run(capped(job)) as never, close: inline.close };
+  return withKemenyBudgetCap(createInlineCompute(workerKemenySolver), maxMs);
 }
 
 interface Isolate {

@@ -140,3 +140,18 @@ export function jobMayUseLp(job: ComputeJob): boolean {
       return false;
   }
 }
+
+/**
+ * `pool` with every Kemeny proof budget capped at `maxMs` (rank requests and leaderboards): the
+ * Worker runs jobs inline within the platform's CPU limit, where the API's 60 s would not fit.
+ * Past the budget Kemeny answers its best order with `exact: false`, as anywhere.
+ */
+export function withKemenyBudgetCap(pool: ComputePool, maxMs: number): ComputePool {
+  const cap = <T extends { kemenyBudgetMs?: number }>(o: T): T => (typeof o.kemenyBudgetMs === "number" && o.kemenyBudgetMs > maxMs ? { ...o, kemenyBudgetMs: maxMs } : o);
+  const capped = (job: ComputeJob): ComputeJob => {
+    if (job.kind === "rank") return { ...job, input: cap(job.input) };
+    if (job.kind === "leaderboard") return { ...job, query: cap(job.query) };
+    return job;
+  };
+  return { stats: pool.stats, run: (job) => pool.run(capped(job)) as never, close: () => pool.close() };
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { connectionOf, requestScopedDatabase, type Database, type Db } from "../../db/index.ts";
-import { createInlineCompute, jobMayUseLp } from "../../service/compute-jobs.ts";
+import { createInlineCompute, jobMayUseLp, withKemenyBudgetCap, type ComputeJob, type ComputePool } from "../../service/compute-jobs.ts";
 
 function fakeDatabase(name: string): Database & { closed: boolean } {
   const db = { name, hello(this: { name: string }) { return `hello from ${this.name}`; } } as unknown as Db;
@@ -62,6 +62,17 @@ describe("inline compute with a lazily loaded LP solver", () => {
     await compute.run({ kind: "rank", input: table }); // no methods: all of them, Kemeny included
     expect(loads).toBe(2);
     expect(compute.stats).toMatchObject({ completed: 3, pending: 0 });
+  });
+
+  it("caps Kemeny budgets above the Worker's maximum, and only those", async () => {
+    const seen: ComputeJob[] = [];
+    const inner = createInlineCompute();
+    const spy: ComputePool = { stats: inner.stats, run: (job) => (seen.push(job), inner.run(job)), close: inner.close };
+    const capped = withKemenyBudgetCap(spy, 500);
+    await capped.run({ kind: "rank", input: { ...table, methods: ["kemeny"], kemenyBudgetMs: 60_000 } });
+    await capped.run({ kind: "rank", input: { ...table, methods: ["kemeny"], kemenyBudgetMs: 20 } });
+    await capped.run({ kind: "rank", input: { ...table, methods: ["kemeny"] } });
+    expect(seen.map((j) => (j.kind === "rank" ? j.input.kemenyBudgetMs : "?"))).toEqual([500, 20, undefined]);
   });
 
   it("jobMayUseLp: Kemeny leaderboards and rank requests", () => {
