@@ -14,7 +14,8 @@
  * - Migrations run from Node (`npm run migrate`), never here.
  */
 import { requestScopedDatabase } from "../db/index.ts";
-import { createServices, type Services } from "../service/index.ts";
+import { createServices, type Leaderboard, type Services } from "../service/index.ts";
+import type { SharedLeaderboardCache } from "../service/leaderboard.ts";
 import { createInlineCompute, withKemenyBudgetCap, type ComputePool } from "../service/compute-jobs.ts";
 import { createApp } from "./app.ts";
 import { parseConfig, type Config } from "./config.ts";
@@ -36,6 +37,8 @@ export interface WorkerEnv {
   ASSETS?: AssetsBinding;
   /** A secret (`wrangler secret put PODIUM_ADMIN_TOKEN`; `--var` in local dev). */
   PODIUM_ADMIN_TOKEN?: string;
+  /** "false": no Workers Cache API second level for computed leaderboards (default on). */
+  PODIUM_WORKER_SHARED_CACHE?: string;
   /** Longest Kemeny proof budget a request may ask for on the Worker (ms; default 10000). */
   PODIUM_WORKER_KEMENY_BUDGET_MAX_MS?: string;
   /** Any other PODIUM_* variable of api/config.ts (`[vars]`). */
@@ -71,6 +74,38 @@ export function workerCompute(maxMs: number): ComputePool {
   return withKemenyBudgetCap(createInlineCompute(workerKemenySolver), maxMs);
 }
 
+/** What Podium uses of the Workers Cache API (`caches.default`). */
+interface EdgeCache {
+  match(url: string): Promise<Response | undefined>;
+  put(url: string, response: Response): Promise<void>;
+}
+
+/**
+ * Computed leaderboards in the Workers Cache API (per data center, shared by its isolates), keyed
+ * by benchmark identity, revision and query: a cold isolate reuses what another computed instead
+ * of loading scores and ranking again. Entries never go stale (a write makes a new revision, so a
+ * new key); they expire after a week unused. Not available on workers.dev hostnames (puts are
+ * ignored there), which only costs the recomputation.
+ */
+export function edgeLeaderboardCache(cache: EdgeCache): SharedLeaderboardCache {
+  const url = (key: string) => `https://leaderboards.podium.internal/v1/${encodeURIComponent(key)}`;
+  return {
+    async get(key) {
+      const res = await cache.match(url(key));
+      return res ? ((await res.json()) as Leaderboard) : undefined;
+    },
+    async put(key, leaderboard) {
+      const body = JSON.stringify(leaderboard);
+      await cache.put(url(key), new Response(body, { headers: { "content-type": "application/json", "cache-control": "public, max-age=604800, immutable" } }));
+    },
+  };
+}
+
+/** `caches.default` where the runtime has it (Workers), else undefined. */
+function defaultEdgeCache(): EdgeCache | undefined {
+  return (globalThis as unknown as { caches?: { default?: EdgeCache } }).caches?.default;
+}
+
 interface Isolate {
   app: ReturnType<typeof createApp>;
   config: Config;
@@ -87,10 +122,11 @@ export function isolateApp(env: WorkerEnv): Isolate {
   const config = parseConfig({ ...WORKER_DEFAULTS, ...vars });
   const maxBudget = Number(vars.PODIUM_WORKER_KEMENY_BUDGET_MAX_MS ?? DEFAULT_WORKER_KEMENY_BUDGET_MAX_MS);
   const scoped = requestScopedDatabase();
+  const shared = vars.PODIUM_WORKER_SHARED_CACHE === "false" ? undefined : defaultEdgeCache();
   const services = createServices(scoped.database, {
     adminToken: config.adminToken,
     compute: workerCompute(Number.isFinite(maxBudget) && maxBudget >= 0 ? maxBudget : DEFAULT_WORKER_KEMENY_BUDGET_MAX_MS),
-    leaderboards: { cacheMaxBytes: config.cacheMaxBytes },
+    leaderboards: { cacheMaxBytes: config.cacheMaxBytes, sharedCache: shared ? edgeLeaderboardCache(shared) : undefined },
   });
   isolate = { app: createApp({ services, config }), config, services, scoped };
   return isolate;

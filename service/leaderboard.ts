@@ -186,6 +186,18 @@ export interface LeaderboardServiceOptions {
   compute?: ComputePool;
   /** LP/MIP solver for exact Kemeny without a pool (HiGHS, service/kemeny-solver.ts); absent: branch and bound only. */
   kemenySolver?: LinearSolver;
+  /**
+   * A second level shared between processes or isolates (the Worker: the Workers Cache API),
+   * asked before loading scores and computing, told after computing. Keys name the benchmark's
+   * revision, so an entry never goes stale; failures count as misses.
+   */
+  sharedCache?: SharedLeaderboardCache;
+}
+
+/** Computed leaderboards by key (benchmark identity, revision, query): immutable once written. */
+export interface SharedLeaderboardCache {
+  get(key: string): Promise<Leaderboard | undefined>;
+  put(key: string, leaderboard: Leaderboard): Promise<void>;
 }
 
 interface CacheEntry {
@@ -229,6 +241,8 @@ export type LeaderboardResult =
 export interface LeaderboardStats {
   computed: number;
   cacheHits: number;
+  /** Entries taken from the shared cache (`sharedCache`) instead of computed. */
+  sharedHits: number;
   /** Derived views computed (serveView: robustness, pages). */
   viewsComputed: number;
   /** Bodies serialized and compressed (every representation: json, csv, views, badges). */
@@ -260,6 +274,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
   const stats: LeaderboardStats = {
     computed: 0,
     cacheHits: 0,
+    sharedHits: 0,
     viewsComputed: 0,
     bodiesStored: 0,
     get cacheBytes() {
@@ -320,10 +335,24 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     }
     let pending = inflight.get(key);
     if (!pending) {
-      pending = computeEntry(benchmark, query).finally(() => inflight.delete(key));
+      pending = (options.sharedCache ? sharedOrCompute(key, benchmark, query, options.sharedCache) : computeEntry(benchmark, query)).finally(() => inflight.delete(key));
       inflight.set(key, pending);
     }
     return pending;
+  }
+
+  /** The entry from the shared cache, else computed and shared under its own key (its revision may be newer). */
+  async function sharedOrCompute(key: string, benchmark: BenchmarkRecord, query: NormalizedQuery, shared: SharedLeaderboardCache): Promise<CacheEntry> {
+    const found = await shared.get(key).catch(() => undefined);
+    if (found) {
+      stats.sharedHits++;
+      const entry = newEntry(key, found);
+      cache.set(key, entry);
+      return entry;
+    }
+    const entry = await computeEntry(benchmark, query);
+    await shared.put(entry.key, entry.leaderboard).catch(() => {});
+    return entry;
   }
 
   function newEntry(key: string, leaderboard: Leaderboard): CacheEntry {
