@@ -1,6 +1,7 @@
 /**
- * The Cloudflare Worker's app (api/worker.ts is the entry, which may export only handlers): the same Hono app as the Node server
- * (`createApp`, api/app.ts) over PostgreSQL through the `HYPERDRIVE` binding.
+ * The Cloudflare Worker's app (api/worker.ts is the entry, which may export only handlers): the
+ * same Hono app as the Node server (`createApp`, api/app.ts) over PostgreSQL through the
+ * `HYPERDRIVE` binding.
  *
  * - The app and its services (with their caches) are built once per isolate; the database is
  *   per request: one postgres.js client over `env.HYPERDRIVE.connectionString`, made current for
