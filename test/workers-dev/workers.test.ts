@@ -311,5 +311,10 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     expect(broken.body.error.code).toBe("invalid_request");
     const badQuery = await onWorker("GET", "/api/v1/benchmarks/glue/leaderboard?methods=nope", { token: null });
     expect(badQuery.status).toBe(400);
+    // Over the JSON body limit (1 MiB): 413 in the envelope, nothing stored.
+    const huge = await onWorker("POST", "/api/v1/benchmarks", { body: JSON.stringify({ slug: "huge", name: "x".repeat(1_100_000), tasks: [{ slug: "a" }] }) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    expect((await onWorker("GET", "/api/v1/benchmarks/huge", { token: null })).status).toBe(404);
   });
 });
