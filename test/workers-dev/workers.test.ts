@@ -302,6 +302,25 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     expect(script.text).toBe((await onNode("GET", "/docs/assets/scalar.js", { token: null })).text);
   });
 
+  it("concurrent requests in one isolate each use their own connection: every write stored, every read answered", async () => {
+    const task = GLUE.benchmark.tasks[0].slug;
+    const writes = Array.from({ length: 12 }, (_, i) =>
+      onWorker("POST", "/api/v1/benchmarks/glue/submissions", { body: { system: { slug: `burst-${i}` }, scores: { [task]: 50 + i } } }),
+    );
+    const reads = Array.from({ length: 12 }, (_, i) =>
+      i % 3 === 0
+        ? onWorker("GET", `/api/v1/benchmarks/glue/systems/${GLUE.systems[i].slug}/submissions`, { token: null })
+        : i % 3 === 1
+          ? onWorker("GET", `/api/v1/benchmarks/glue/systems/${GLUE.systems[i].slug}/badge.json`, { token: null })
+          : onWorker("GET", `/api/v1/benchmarks/glue/leaderboard?methods=mean&seed=${i}`, { token: null }),
+    );
+    const replies = await Promise.all([...writes, ...reads]);
+    for (const r of replies) expect(r.status, r.text.slice(0, 200)).toBeLessThan(300);
+    const board = await onNode("GET", "/api/v1/benchmarks/glue/leaderboard?methods=mean", { token: null });
+    const slugs = new Set(board.body.systems.map((s: { slug: string }) => s.slug));
+    for (let i = 0; i < 12; i++) expect(slugs.has(`burst-${i}`), `burst-${i}`).toBe(true);
+  });
+
   it("unknown routes and bad input answer in the envelope, never 5xx", async () => {
     const missing = await onWorker("GET", "/api/v1/nothing-here", { token: null });
     expect(missing.status).toBe(404);
