@@ -16,6 +16,7 @@ import { registerBenchmarks } from "./routes/benchmarks/index.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerInstances } from "./routes/instances/index.ts";
 import { registerLeaderboards } from "./routes/leaderboard/index.ts";
+import { registerModeration } from "./routes/moderation/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerRobustness } from "./routes/robustness/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
@@ -28,7 +29,7 @@ export interface AppDeps {
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerModeration];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;

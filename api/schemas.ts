@@ -85,6 +85,11 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { "application/json": { schema: checkedJson(schema) } } };
 }
 
+/** An optional JSON body: absent (no Content-Type) validates as `{}`; sent, it is checked as `jsonBody` does. */
+export function optionalJsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: false, description, content: { "application/json": { schema: checkedJson(schema) } } };
+}
+
 function checkedJson<T extends z.ZodType>(schema: T) {
   return z.preprocess((body, ctx) => {
     for (const issue of jsonIssues(body)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: body });

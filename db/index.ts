@@ -23,6 +23,7 @@ export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";
 export * from "./repository/instances.ts";
+export * from "./repository/moderation.ts";
 
 /** Run `fn` in one transaction (rolled back if it throws). Nested calls use savepoints. */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {

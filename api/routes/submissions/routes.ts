@@ -44,8 +44,27 @@ export const StoredSubmission = z
   .openapi("StoredSubmission");
 
 export const HistoryEntry = z
-  .object({ id: z.number().int(), createdAt: z.string(), scores: z.record(z.string(), z.number()) })
+  .object({
+    id: z.number().int(),
+    createdAt: z.string(),
+    scores: z.record(z.string(), z.number()),
+    metadata: z.unknown().openapi({ description: "The submission's metadata (an object) or null" }),
+    retractedAt: z.string().nullable().openapi({ description: "Set when an admin retracted it: it no longer counts on the leaderboard" }),
+    reason: z.string().nullable().openapi({ description: "Why it was retracted" }),
+  })
   .openapi("HistoryEntry");
+
+const HistorySystem = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    metadata: z.unknown().openapi({ description: "The system's metadata (an object) or null" }),
+    hidden: z.boolean(),
+    hiddenReason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("HistorySystem");
 
 const tags = ["submissions"];
 
@@ -80,7 +99,7 @@ export const history = createRoute({
     params: BenchmarkParams.extend({ system: slugParam("system") }),
   },
   responses: {
-    200: jsonResponse(z.object({ submissions: z.array(HistoryEntry) }), "History, newest first"),
+    200: jsonResponse(z.object({ system: HistorySystem, submissions: z.array(HistoryEntry) }), "The system and its history, newest first (retracted submissions included)"),
     ...errorResponses(400, 404, 503),
   },
 });
