@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { createBaseApp, serveOpenApiDocument } from "./base.ts";
 import { payloadTooLarge } from "./errors.ts";
+import { idempotency } from "./middleware/idempotency.ts";
 import { cachedTokenVerifier, rateLimit } from "./middleware/rate-limit.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
@@ -67,6 +68,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (c.req.method === "GET" || c.req.method === "HEAD" || STREAMING_TYPES.test(c.req.header("content-type") ?? "")) return next();
     return jsonLimit(c, next);
   });
+
+  // Idempotency-Key on POST writes: after the body limit (the fingerprint reads the limited body).
+  app.use("*", idempotency());
 
   for (const register of ROUTES) register(app);
   // HTML pages and /docs: plain routes, not in the OpenAPI document.

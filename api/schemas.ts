@@ -48,7 +48,7 @@ export const RateLimitedErrorSchema = errorEnvelope(
   z.object({ limitPerMinute: z.number().int(), retryAfterSeconds: z.number().int() }).openapi("RateLimitDetails"),
 );
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "Malformed or invalid input (`details` names the fields)",
@@ -59,6 +59,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   409: "Conflict (e.g. slug taken)",
   413: "Body too large",
   415: "Unsupported content type",
+  422: "`idempotency_mismatch`: the Idempotency-Key was already used with a different request",
   429: "Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait)",
   503: "`overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait",
 };

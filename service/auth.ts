@@ -6,12 +6,14 @@ import { forbidden, unauthorized } from "./errors.ts";
 /** `tokenId`: the stored token used (absent for the configured PODIUM_ADMIN_TOKEN). */
 export type Principal = { kind: "admin"; tokenId?: number } | { kind: "benchmark"; benchmarkId: number; tokenId: number };
 
-/** When each stored token's `last_used_at` was last written by this process (ms). */
-const touched = new Map<number, number>();
+/** Per database: when each stored token's `last_used_at` was last written by this process (ms). */
+const touchedBy = new WeakMap<Db, Map<number, number>>();
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Record a token's use at most once a minute per token and process; never delays or fails the request. */
 function noteUse(db: Db, tokenId: number): void {
+  let touched = touchedBy.get(db);
+  if (!touched) touchedBy.set(db, (touched = new Map()));
   const now = Date.now();
   const last = touched.get(tokenId);
   if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;

@@ -20,6 +20,7 @@ import { createLeaderboardService, type LeaderboardServiceOptions, type Leaderbo
 import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
 import * as moderation from "./moderation.ts";
+import { createIdempotencyService, idempotencyScope } from "./idempotency.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
 import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
@@ -114,6 +115,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
     robustness: createRobustnessService(leaderboards, compute),
+    /** Idempotency-Key reservations and stored answers (service/idempotency.ts). */
+    idempotency: { ...createIdempotencyService(db), scopeOf: idempotencyScope },
     health: {
       /** `SELECT 1` within `timeoutMs`; false at once while PostgreSQL is known to be down. */
       ping: (timeoutMs?: number) => database.ping(timeoutMs),

@@ -61,7 +61,7 @@ export const createBenchmark = createRoute({
   request: { body: jsonBody(CreateBenchmarkBody) },
   responses: {
     201: jsonResponse(Benchmark, "Created"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -97,7 +97,7 @@ export const createToken = createRoute({
   request: { params: BenchmarkParams, body: optionalJsonBody(z.object({ label: z.string().min(1).max(200).optional() }).strict().openapi("NewTokenRequest"), "Optional: a label saying what the token is for") },
   responses: {
     201: jsonResponse(z.object({ id: z.number().int(), token: z.string(), label: z.string().nullable() }).openapi("NewToken"), "Created"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 

@@ -41,6 +41,6 @@ export const upload = createRoute({
   },
   responses: {
     201: jsonResponse(UploadResult, "Stored"),
-    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 503),
   },
 });

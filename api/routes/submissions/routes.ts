@@ -84,7 +84,7 @@ export const submit = createRoute({
   },
   responses: {
     201: jsonResponse(z.object({ submissions: z.array(StoredSubmission) }), "Stored"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 

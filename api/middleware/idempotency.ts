@@ -1,0 +1,112 @@
+/**
+ * `Idempotency-Key` on POST writes (API.md "Idempotency"). With the header and a valid token,
+ * the first request with a key (per token) runs and its answer (status, content type, body) is
+ * stored in the database for 24 h; a later request with that key gets the stored answer again
+ * (`Idempotent-Replayed: true`) if it is the same request (method, path and query, body bytes:
+ * a SHA-256 fingerprint), else `422 idempotency_mismatch`. A request arriving while the first
+ * one still runs waits for its answer. The reservation is a row insert on the primary key, so
+ * concurrent requests with one key run once, across processes too.
+ *
+ * The body is hashed as it passes to the handler (streamed uploads too, never buffered here).
+ * Answers that are worth retrying (5xx, 408, 429) are not kept: the key is released. A request
+ * without a token, or with one that does not verify, passes through (the route answers 401).
+ */
+import { createHash } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { DomainError } from "../../service/index.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError, invalidRequest } from "../errors.ts";
+import { bearerToken } from "./auth.ts";
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** Longest wait for a concurrent request holding the same key. */
+const MAX_WAIT_MS = 60_000;
+
+const idempotencyMismatch = () =>
+  new ApiError(422, "idempotency_mismatch", "this Idempotency-Key was used with a different request (method, path or body); use a new key", [
+    { field: "Idempotency-Key", message: "already used for another request" },
+  ]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Statuses whose answers are not kept (a retry may well succeed). */
+const transient = (status: number) => status >= 500 || status === 408 || status === 429;
+
+export function idempotency(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    const key = c.req.header("idempotency-key");
+    if (key === undefined) return next();
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key))
+      throw invalidRequest([{ field: "Idempotency-Key", message: "must be 1-200 visible ASCII characters" }], "invalid Idempotency-Key header");
+    const token = bearerToken(c.req.header("authorization"));
+    if (!token) return next();
+    const services = c.var.services;
+    try {
+      c.set("principal", await services.auth.authenticate(token));
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === "unauthorized") return next();
+      throw err;
+    }
+    const scope = services.idempotency.scopeOf(c.var.principal);
+
+    // Fingerprint: method, path with query, then the body bytes as they pass.
+    const url = new URL(c.req.url);
+    const hash = createHash("sha256").update(`${c.req.method} ${url.pathname}${url.search}\n`);
+    let bodyDone = !c.req.raw.body;
+    if (c.req.raw.body) {
+      const hashed = c.req.raw.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            hash.update(chunk);
+            controller.enqueue(chunk);
+          },
+          flush() {
+            bodyDone = true;
+          },
+        }),
+      );
+      c.req.raw = new Request(c.req.raw, { body: hashed, duplex: "half" } as RequestInit);
+    }
+    /** Read what the handler left of the body (to complete the fingerprint); false when it cannot be read. */
+    const finishBody = async (): Promise<boolean> => {
+      if (bodyDone) return true;
+      try {
+        const reader = c.req.raw.body!.getReader();
+        while (!(await reader.read()).done);
+        return bodyDone;
+      } catch {
+        return false;
+      }
+    };
+
+    const started = Date.now();
+    for (let wait = 20; !(await services.idempotency.reserve(scope, key)); wait = Math.min(wait * 2, 250)) {
+      const record = await services.idempotency.find(scope, key);
+      if (record?.completed) {
+        if (!(await finishBody()) || hash.digest("hex") !== record.fingerprint) throw idempotencyMismatch();
+        c.header("Idempotent-Replayed", "true");
+        if (record.contentType) c.header("Content-Type", record.contentType);
+        return c.body(record.body ?? "", record.status as 200);
+      }
+      if (Date.now() - started > MAX_WAIT_MS)
+        throw new ApiError(409, "conflict", "a request with this Idempotency-Key is still running; retry later", undefined, 1);
+      await sleep(wait);
+    }
+
+    // This request holds the key.
+    try {
+      await next();
+    } catch (err) {
+      await services.idempotency.release(scope, key).catch(() => {});
+      throw err;
+    }
+    const res = c.res;
+    if (transient(res.status) || !(res.status < 300 ? await finishBody() : bodyDone)) {
+      await services.idempotency.release(scope, key).catch(() => {});
+      return;
+    }
+    const body = await res.clone().text();
+    await services.idempotency.complete(scope, key, { fingerprint: hash.digest("hex"), status: res.status, contentType: res.headers.get("content-type"), body });
+  };
+}
