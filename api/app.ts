@@ -14,7 +14,8 @@ import { idempotency } from "./middleware/idempotency.ts";
 import { cachedTokenVerifier, rateLimit } from "./middleware/rate-limit.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
-import { registerHealth } from "./routes/health.ts";
+import { registerHealth, registerMetrics } from "./routes/health.ts";
+import { corsForReads, requestContext, securityHeaders, type Observability } from "./observability.ts";
 import { registerInstances } from "./routes/instances/index.ts";
 import { registerLeaderboards } from "./routes/leaderboard/index.ts";
 import { registerModeration } from "./routes/moderation/index.ts";
@@ -27,6 +28,8 @@ export type { AppEnv } from "./env.ts";
 export interface AppDeps {
   services: Services;
   config: Config;
+  /** Request logs and metrics (the Node entry wires pino and prom-client: api/observability-node.ts); absent: none. */
+  observability?: Observability;
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
@@ -37,6 +40,11 @@ const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createBaseApp<AppEnv>();
+
+  // Operations (api/observability.ts): request id, logs and metrics around everything, security headers, CORS on reads.
+  app.use("*", requestContext(deps.observability));
+  app.use("*", securityHeaders());
+  app.use("*", corsForReads());
 
   app.use(
     "*",
@@ -73,6 +81,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("*", idempotency());
 
   for (const register of ROUTES) register(app);
+  registerMetrics(app, deps.observability?.metrics);
   // HTML pages and /docs: plain routes, not in the OpenAPI document.
   registerPages(app);
 
