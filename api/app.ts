@@ -19,6 +19,7 @@ import { corsForReads, requestContext, securityHeaders, type Observability } fro
 import { registerInstances } from "./routes/instances/index.ts";
 import { registerLeaderboards } from "./routes/leaderboard/index.ts";
 import { registerModeration } from "./routes/moderation/index.ts";
+import { registerTransfer } from "./routes/transfer/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerRobustness } from "./routes/robustness/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
@@ -33,7 +34,7 @@ export interface AppDeps {
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerModeration];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerModeration, registerTransfer];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;

@@ -20,6 +20,7 @@ import { createLeaderboardService, type LeaderboardServiceOptions, type Leaderbo
 import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
 import * as moderation from "./moderation.ts";
+import * as transfer from "./transfer.ts";
 import { createIdempotencyService, idempotencyScope } from "./idempotency.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
@@ -115,6 +116,12 @@ export function createServices(database: Database, options: ServiceOptions = {})
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
     robustness: createRobustnessService(leaderboards, compute),
+    /** NDJSON export and all-or-nothing restore (service/transfer.ts). */
+    transfer: {
+      /** The named benchmarks (all when absent) as NDJSON lines; 404 for an unknown slug before anything is sent. */
+      export: (principal: auth.Principal, slugs?: string[]) => transfer.exportBenchmarks(db, principal, slugs),
+      import: (principal: auth.Principal, body: AsyncIterable<Uint8Array>, options?: instances.InstanceUploadOptions) => transfer.importNdjson(db, principal, body, options),
+    },
     /** Idempotency-Key reservations and stored answers (service/idempotency.ts). */
     idempotency: { ...createIdempotencyService(db), scopeOf: idempotencyScope },
     health: {
