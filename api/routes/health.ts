@@ -59,7 +59,7 @@ export const metricsRoute = createRoute({
     "Prometheus text exposition: request durations by route pattern, method and status; leaderboard cache hits, misses, bytes and entries; compute pool queue, utilisation and rejections; process metrics. 404 when the server runs without metrics (e.g. on Workers).",
   responses: {
     200: { description: "Prometheus text format", content: { "text/plain": { schema: z.string() } } },
-    ...errorResponses(404),
+    ...errorResponses(404, 503),
   },
 });
 
