@@ -86,6 +86,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // HTML pages and /docs: plain routes, not in the OpenAPI document.
   registerPages(app);
 
-  serveOpenApiDocument(app, "Leaderboards for ML benchmarks: systems ranked by the mean and by social-choice rules (Borda, Copeland, Kemeny, ...) side by side, with their agreement and uncertainty.");
+  serveOpenApiDocument(
+    app,
+    "Leaderboards for ML benchmarks: systems ranked by the mean and by social-choice rules (Borda, Copeland, Kemeny, ...) side by side, with their agreement and uncertainty. Every POST write accepts `Idempotency-Key` (1-200 visible ASCII characters): the first answer is kept per token for 24 h and replayed (`Idempotent-Replayed: true`); the same key with another request is 422 `idempotency_mismatch`.",
+  );
   return app;
 }

@@ -17,6 +17,7 @@ import { DomainError } from "../../service/index.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalidRequest } from "../errors.ts";
 import { bearerToken } from "./auth.ts";
+import { requestCost } from "./request-cost.ts";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** Longest wait for a concurrent request holding the same key. */
@@ -34,7 +35,8 @@ const transient = (status: number) => status >= 500 || status === 408 || status 
 
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.req.method !== "POST") return next();
+    // POST writes only (not POST /api/v1/rank, which stores nothing): the one definition of a write.
+    if (c.req.method !== "POST" || requestCost(c.req.method, c.req.path, (name) => c.req.queries(name)) !== "write") return next();
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
     if (!IDEMPOTENCY_KEY_PATTERN.test(key))

@@ -99,6 +99,10 @@ describe.each(backends())("idempotency on %s", (kind) => {
       expect(((await res.json()) as any).error.details[0].field).toBe("Idempotency-Key");
     }
     expect(await historyOf("bert")).toHaveLength(0);
+    // POST /api/v1/rank stores nothing: no key is kept (a second call with another body is no mismatch)
+    const rank = (x: number) => api.call("POST", "/api/v1/rank", { body: { systems: [{ slug: "a", scores: { t: x } }, { slug: "b", scores: { t: 1 } }] }, headers: { "idempotency-key": "rank" } });
+    expect((await rank(0)).status).toBe(200);
+    expect((await rank(2)).status).toBe(200);
     // without a valid token the key changes nothing: 401
     expect((await submit({ system: { slug: "bert" }, scores: { cola: 1 } }, "k401", "pod_wrong-token-000000000000")).status).toBe(401);
   });

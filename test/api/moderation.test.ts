@@ -48,6 +48,10 @@ describe.each(backends())("moderation on %s", (kind) => {
     expect((await api.call("GET", "/api/v1/benchmarks")).body.benchmarks[0].systemCount).toBe(2);
     const csv = await api.call("GET", "/api/v1/benchmarks/glue/leaderboard?methods=mean&format=csv");
     expect(csv.body).not.toContain("spam");
+    const page = await api.call("GET", "/benchmarks/glue");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("roberta");
+    expect(page.body).not.toContain("spam");
 
     const history = await api.call("GET", "/api/v1/benchmarks/glue/systems/spam/submissions");
     expect(history.status).toBe(200);
@@ -58,6 +62,7 @@ describe.each(backends())("moderation on %s", (kind) => {
     expect(unhide.body).toMatchObject({ hidden: false, hiddenReason: null });
     expect(await slugsOn()).toEqual(["bert", "roberta", "spam"]);
     expect((await api.call("GET", "/api/v1/benchmarks/glue/systems/spam/badge.json")).body.message).toBe("#1 of 3");
+    expect((await api.call("GET", "/benchmarks/glue")).body).toContain("spam");
   });
 
   it("a hidden system leaves the instance-level leaderboard too", async () => {
