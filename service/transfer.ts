@@ -123,7 +123,7 @@ const Iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an I
 const Json = z.record(z.string(), z.unknown()).nullable();
 const Id = z.number().int().min(1).max(2147483647);
 
-const Record = z.discriminatedUnion("type", [
+const ImportLine = z.discriminatedUnion("type", [
   z.object({ type: z.literal("podium"), version: z.literal(EXPORT_FORMAT_VERSION), exportedAt: Iso.optional() }),
   z.object({ type: z.literal("benchmark"), id: Id.optional(), slug: Slug, name: Name, description: z.string().max(5000).nullable(), revision: z.number().int().min(0), createdAt: Iso }),
   z.object({
@@ -179,7 +179,7 @@ const Record = z.discriminatedUnion("type", [
     details: z.unknown(),
   }),
 ]);
-type ImportRecord = z.infer<typeof Record>;
+type ImportRecord = z.infer<typeof ImportLine>;
 
 interface PendingBenchmark {
   line: number;
@@ -284,7 +284,7 @@ async function receive(body: AsyncIterable<Uint8Array>, file: string): Promise<M
         issues.add(n, "not valid JSON");
         continue;
       }
-      const result = Record.safeParse(parsed);
+      const result = ImportLine.safeParse(parsed);
       if (!result.success) {
         const first = result.error.issues[0];
         issues.add(n, `${first.path.join(".") || "record"}: ${first.message}`);

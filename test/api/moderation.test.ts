@@ -2,7 +2,9 @@
  * Moderation and editing over HTTP (API.md "Moderation and editing"): hide/unhide a system,
  * retract a submission, edit and delete a benchmark, the audit log; admin only.
  */
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import { backends } from "../helpers/database.ts";
 import { useTestApi } from "../helpers/app.ts";
 
@@ -140,6 +142,17 @@ describe.each(backends())("moderation on %s", (kind) => {
 
   it("deleting a benchmark needs ?confirm=<slug>", async () => {
     await seed();
+    const upload = await api.app.request("/api/v1/benchmarks/glue/systems/bert/instances", {
+      method: "POST",
+      headers: { authorization: "Bearer pod_test-admin-token-0123456789", "content-type": "text/csv" },
+      body: "task,instance,score\ncola,1,1\ncola,2,0\n",
+    });
+    expect(upload.status).toBe(201);
+    const rowsOf = async (table: string) => {
+      const [row] = await query<{ n: number }>(api.services.database.db, sql.raw(`select count(*)::int as n from ${table}`));
+      return Number(row.n);
+    };
+    expect(await rowsOf("instance_scores")).toBe(2);
     let res = await api.call("DELETE", "/api/v1/benchmarks/glue");
     expect(res.status).toBe(400);
     res = await api.call("DELETE", "/api/v1/benchmarks/glue?confirm=other");
@@ -149,6 +162,7 @@ describe.each(backends())("moderation on %s", (kind) => {
     expect(res.status).toBe(204);
     expect((await api.call("GET", "/api/v1/benchmarks/glue")).status).toBe(404);
     expect((await api.call("GET", "/api/v1/benchmarks/glue/leaderboard")).status).toBe(404);
+    for (const table of ["systems", "submissions", "submission_scores", "instance_scores", "instance_uploads", "tasks"]) expect(await rowsOf(table), table).toBe(0);
     // the slug is free again
     await api.createBenchmark("glue");
     expect((await board()).systems).toEqual([]);

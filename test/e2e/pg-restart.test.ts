@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import { backends, createPostgresDatabase } from "../helpers/database.ts";
 import { freePort, start, stop, TEST_ADMIN_TOKEN, waitHealthy, type Running } from "../helpers/server.ts";
 
@@ -43,8 +44,8 @@ describe.runIf(backends().includes("postgres"))("PostgreSQL restart under a runn
     await Promise.all(Array.from({ length: 10 }, () => call("GET", "/api/v1/benchmarks/glue/leaderboard")));
 
     const dbName = new URL(url).pathname.slice(1);
-    const killed = await direct.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`);
-    expect((Array.isArray(killed) ? killed : (killed as { rows: unknown[] }).rows).length).toBeGreaterThan(0);
+    const killed = await query(direct.db, sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`);
+    expect(killed.length).toBeGreaterThan(0);
 
     // Right after: 201 or 503, never anything else; then, after a moment, writes and reads succeed.
     let ok = false;
