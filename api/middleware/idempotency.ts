@@ -1,7 +1,7 @@
 /**
  * `Idempotency-Key` on POST writes (API.md "Idempotency"). With the header and a valid token,
- * the first request with a key (per token) runs and its answer (status, content type, body) is
- * stored in the database for 24 h; a later request with that key gets the stored answer again
+ * the first request with a key (per token) runs and its answer (status, content type, body,
+ * the body encrypted under the token) is stored in the database for 24 h; a later request with that key gets the stored answer again
  * (`Idempotent-Replayed: true`) if it is the same request (method, path and query, body bytes:
  * a SHA-256 fingerprint), else `422 idempotency_mismatch`. A request arriving while the first
  * one still runs waits for its answer. The reservation is a row insert on the primary key, so
@@ -11,7 +11,7 @@
  * Answers that are worth retrying (5xx, 408, 429) are not kept: the key is released. A request
  * without a token, or with one that does not verify, passes through (the route answers 401).
  */
-import { createHash } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { DomainError } from "../../service/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -29,6 +29,34 @@ const idempotencyMismatch = () =>
   ]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stored answers are encrypted (AES-256-GCM) under a key derived from the requester's own bearer
+ * token: an answer may carry a secret (a new token's plaintext), and the database must not hold
+ * it readably. Only a request with the same token can read it back.
+ */
+function answerKey(token: string): Buffer {
+  return createHash("sha256").update("podium idempotency answer\u0000").update(token, "utf8").digest();
+}
+
+function sealAnswer(key: Buffer, text: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const sealed = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64");
+}
+
+/** The answer's text, or undefined when it was sealed under another token (e.g. a rotated PODIUM_ADMIN_TOKEN). */
+function openAnswer(key: Buffer, stored: string): string | undefined {
+  try {
+    const bytes = Buffer.from(stored, "base64");
+    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
+    decipher.setAuthTag(bytes.subarray(12, 28));
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Statuses whose answers are not kept (a retry may well succeed). */
 const transient = (status: number) => status >= 500 || status === 408 || status === 429;
@@ -87,9 +115,11 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       const record = await services.idempotency.find(scope, key);
       if (record?.completed) {
         if (!(await finishBody()) || hash.digest("hex") !== record.fingerprint) throw idempotencyMismatch();
+        const body = openAnswer(answerKey(token), record.body ?? "");
+        if (body === undefined) throw idempotencyMismatch();
         c.header("Idempotent-Replayed", "true");
         if (record.contentType) c.header("Content-Type", record.contentType);
-        return c.body(record.body ?? "", record.status as 200);
+        return c.body(body, record.status as 200);
       }
       if (Date.now() - started > MAX_WAIT_MS)
         throw new ApiError(409, "conflict", "a request with this Idempotency-Key is still running; retry later", undefined, 1);
@@ -108,7 +138,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       await services.idempotency.release(scope, key).catch(() => {});
       return;
     }
-    const body = await res.clone().text();
+    const body = sealAnswer(answerKey(token), await res.clone().text());
     await services.idempotency.complete(scope, key, { fingerprint: hash.digest("hex"), status: res.status, contentType: res.headers.get("content-type"), body });
   };
 }

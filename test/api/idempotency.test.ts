@@ -3,7 +3,9 @@
  * nothing; a replay stores once and answers the same body; concurrent requests with one key
  * store once; another body with the same key is 422.
  */
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import { backends } from "../helpers/database.ts";
 import { ADMIN_TOKEN, useTestApi } from "../helpers/app.ts";
 
@@ -130,5 +132,10 @@ describe.each(backends())("idempotency on %s", (kind) => {
     const t2 = await api.call("POST", "/api/v1/benchmarks/glue/tokens", { headers: { "idempotency-key": "tok" } });
     expect(t2.body).toEqual(t1.body);
     expect((await api.call("GET", "/api/v1/benchmarks/glue/tokens")).body.tokens).toHaveLength(1);
+    // the stored answer does not hold the new token's plaintext readably
+    const stored = await query<{ body: string }>(api.services.database.db, sql`select body from idempotency_keys`);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const row of stored) expect(row.body).not.toContain(t1.body.token);
+    expect(stored.map((r) => r.body).join("")).not.toContain("pod_");
   });
 });
