@@ -102,18 +102,29 @@ export function requestContext(observability: Observability = {}): MiddlewareHan
 
 /**
  * Security headers on every response (hono/secure-headers): nosniff, Referrer-Policy, HSTS,
- * COOP and friends. No Content-Security-Policy or frame-ancestors here: pages set theirs
- * (api/pages/routes.ts), and badges must stay embeddable anywhere (no X-Frame-Options, and a
- * cross-origin Cross-Origin-Resource-Policy so other sites' pages may load them).
+ * COOP and friends. Pages set their own Content-Security-Policy and frame-ancestors
+ * (api/pages/routes.ts); badges must stay embeddable anywhere (no X-Frame-Options, no
+ * frame-ancestors, and a cross-origin Cross-Origin-Resource-Policy so other sites' pages may
+ * load them). API data under /api/ (badges aside) gets `default-src 'none'; frame-ancestors 'none'`.
  */
-export const securityHeaders = (): MiddlewareHandler<AppEnv> =>
-  secureHeaders({
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  const common = secureHeaders({
     xFrameOptions: false,
     crossOriginResourcePolicy: "cross-origin",
     crossOriginOpenerPolicy: "same-origin",
     referrerPolicy: "strict-origin-when-cross-origin",
     contentSecurityPolicy: undefined,
   });
+  return async (c, next) => {
+    await common(c, next);
+    // API data (JSON, CSV, NDJSON) is never a document: nothing may run or load from it, nobody may frame it.
+    if (c.req.path.startsWith("/api/") && !BADGE_PATH.test(c.req.path) && !c.res.headers.has("content-security-policy"))
+      setHeader(c, "Content-Security-Policy", API_CSP);
+  };
+}
+
+const BADGE_PATH = /\/badge\.(svg|json)$/;
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 /** Request headers a cross-origin reader may send (no Authorization: admin reads stay same-origin). */

@@ -38,6 +38,10 @@ describe("operations", () => {
     expect(badge.headers.get("x-frame-options")).toBeNull();
     expect(badge.headers.get("content-security-policy") ?? "").not.toMatch(/frame-ancestors/);
     expect(badge.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect((await api.call("GET", "/api/v1/benchmarks/glue/systems/bert/badge.json")).headers.get("content-security-policy")).toBeNull();
+    // API data is never a document
+    for (const path of ["/api/v1/benchmarks", "/api/v1/benchmarks/glue/leaderboard?format=csv", "/api/v1/nope"])
+      expect((await api.call("GET", path)).headers.get("content-security-policy"), path).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("public GETs answer Access-Control-Allow-Origin: * without credentials; preflights for reads get 204; writes get no CORS", async () => {
