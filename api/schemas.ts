@@ -113,3 +113,20 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 export const bearerSecurity = [{ bearerAuth: [] }];
 /** Operations anyone may call, stated explicitly (`security: []`) so clients and linters need not guess. */
 export const noSecurity: { [name: string]: string[] }[] = [];
+
+/**
+ * The `Idempotency-Key` request header of POST writes (checked by api/middleware/idempotency.ts,
+ * declared here so the document and the typed client show it).
+ */
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, "must be 1-200 visible ASCII characters")
+    .optional()
+    .openapi({
+      param: { name: "idempotency-key", in: "header" },
+      description:
+        "Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`.",
+      example: "run-2026-12-02-bert",
+    }),
+});

@@ -976,7 +976,10 @@ export interface operations {
     createBenchmark: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1397,7 +1400,10 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -1606,7 +1612,10 @@ export interface operations {
     createSubmissions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -1783,7 +1792,10 @@ export interface operations {
     uploadInstanceScores: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
                 system: string;
@@ -2612,7 +2624,10 @@ export interface operations {
     importExport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, noSecurity, errorResponses, jsonBody, jsonResponse, Name, optionalJsonBody, Slug } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, noSecurity, errorResponses, jsonBody, jsonResponse, Name, optionalJsonBody, Slug, IdempotencyHeaders } from "../../schemas.ts";
 
 export const TaskInput = z.object({
   slug: Slug,
@@ -58,7 +58,7 @@ export const createBenchmark = createRoute({
   summary: "Create a benchmark (admin)",
   security: bearerSecurity,
   middleware: [authenticate] as const,
-  request: { body: jsonBody(CreateBenchmarkBody) },
+  request: { headers: IdempotencyHeaders, body: jsonBody(CreateBenchmarkBody) },
   responses: {
     201: jsonResponse(Benchmark, "Created"),
     ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
@@ -94,7 +94,7 @@ export const createToken = createRoute({
   summary: "Create a token that may submit to this benchmark (admin); the plaintext is shown once",
   security: bearerSecurity,
   middleware: [authenticate] as const,
-  request: { params: BenchmarkParams, body: optionalJsonBody(z.object({ label: z.string().min(1).max(200).optional() }).strict().openapi("NewTokenRequest"), "Optional: a label saying what the token is for") },
+  request: { params: BenchmarkParams, headers: IdempotencyHeaders, body: optionalJsonBody(z.object({ label: z.string().min(1).max(200).optional() }).strict().openapi("NewTokenRequest"), "Optional: a label saying what the token is for") },
   responses: {
     201: jsonResponse(z.object({ id: z.number().int(), token: z.string(), label: z.string().nullable() }).openapi("NewToken"), "Created"),
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam, IdempotencyHeaders } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
@@ -80,6 +80,7 @@ export const submit = createRoute({
   middleware: [authenticate] as const,
   request: {
     params: BenchmarkParams,
+    headers: IdempotencyHeaders,
     body: jsonBody(SubmitBody),
   },
   responses: {

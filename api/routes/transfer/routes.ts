@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, IdempotencyHeaders } from "../../schemas.ts";
 
 const tags = ["export"];
 const ndjson = {
@@ -46,7 +46,7 @@ export const importExport = createRoute({
     "Streams (gzip, deflate and br Content-Encoding decoded; PODIUM_UPLOAD_LIMIT_BYTES). The body is validated whole before anything is written (400 naming lines), then restored in one transaction; ids and revisions are kept when free, so leaderboards, histories and ETags equal the originals.",
   security: bearerSecurity,
   middleware: [authenticate] as const,
-  request: { body: { required: true, content: ndjson } },
+  request: { headers: IdempotencyHeaders, body: { required: true, content: ndjson } },
   responses: {
     201: jsonResponse(z.object({ benchmarks: z.array(z.string()) }).openapi("ImportResult"), "Restored"),
     ...errorResponses(400, 401, 403, 408, 409, 413, 415, 422, 429, 503),
