@@ -139,6 +139,12 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       return;
     }
     const body = sealAnswer(answerKey(token), await res.clone().text());
-    await services.idempotency.complete(scope, key, { fingerprint: hash.digest("hex"), status: res.status, contentType: res.headers.get("content-type"), body });
+    try {
+      await services.idempotency.complete(scope, key, { fingerprint: hash.digest("hex"), status: res.status, contentType: res.headers.get("content-type"), body });
+    } catch (err) {
+      // The write happened: answer it. Retries with this key wait (409) until the reservation is
+      // taken over as abandoned (IDEMPOTENCY_ABANDONED_MINUTES).
+      console.warn("[podium] could not store an Idempotency-Key answer:", err instanceof Error ? err.message : err);
+    }
   };
 }
