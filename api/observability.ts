@@ -114,6 +114,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     crossOriginOpenerPolicy: "same-origin",
     referrerPolicy: "strict-origin-when-cross-origin",
     contentSecurityPolicy: undefined,
+    // a route's own value (the pages' Referrer-Policy, say) wins
+    overwrite: false,
   });
   return async (c, next) => {
     await common(c, next);
