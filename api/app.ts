@@ -10,12 +10,16 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./env.ts";
 import { createBaseApp, serveOpenApiDocument } from "./base.ts";
 import { payloadTooLarge } from "./errors.ts";
+import { idempotency } from "./middleware/idempotency.ts";
 import { cachedTokenVerifier, rateLimit } from "./middleware/rate-limit.ts";
 import { registerPages } from "./pages/routes.ts";
 import { registerBenchmarks } from "./routes/benchmarks/index.ts";
-import { registerHealth } from "./routes/health.ts";
+import { registerHealth, registerMetrics } from "./routes/health.ts";
+import { corsForReads, requestContext, securityHeaders, type Observability } from "./observability.ts";
 import { registerInstances } from "./routes/instances/index.ts";
 import { registerLeaderboards } from "./routes/leaderboard/index.ts";
+import { registerModeration } from "./routes/moderation/index.ts";
+import { registerTransfer } from "./routes/transfer/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerRobustness } from "./routes/robustness/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
@@ -25,16 +29,23 @@ export type { AppEnv } from "./env.ts";
 export interface AppDeps {
   services: Services;
   config: Config;
+  /** Request logs and metrics (the Node entry wires pino and prom-client: api/observability-node.ts); absent: none. */
+  observability?: Observability;
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerModeration, registerTransfer];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = createBaseApp<AppEnv>();
+
+  // Operations (api/observability.ts): request id, logs and metrics around everything, security headers, CORS on reads.
+  app.use("*", requestContext(deps.observability));
+  app.use("*", securityHeaders());
+  app.use("*", corsForReads());
 
   app.use(
     "*",
@@ -67,10 +78,17 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return jsonLimit(c, next);
   });
 
+  // Idempotency-Key on POST writes: after the body limit (the fingerprint reads the limited body).
+  app.use("*", idempotency());
+
   for (const register of ROUTES) register(app);
+  registerMetrics(app, deps.observability?.metrics);
   // HTML pages and /docs: plain routes, not in the OpenAPI document.
   registerPages(app);
 
-  serveOpenApiDocument(app, "Leaderboards for ML benchmarks: systems ranked by the mean and by social-choice rules (Borda, Copeland, Kemeny, ...) side by side, with their agreement and uncertainty.");
+  serveOpenApiDocument(
+    app,
+    "Leaderboards for ML benchmarks: systems ranked by the mean and by social-choice rules (Borda, Copeland, Kemeny, ...) side by side, with their agreement and uncertainty. Every POST write accepts `Idempotency-Key` (1-200 visible ASCII characters): the first answer is kept per token for 24 h and replayed (`Idempotent-Replayed: true`); the same key with another request is 422 `idempotency_mismatch`.",
+  );
   return app;
 }

@@ -39,6 +39,7 @@ const ConfigSchema = z.object({
   // Per client: bootstrap with a non-default seed/samples, a raised kemenyBudgetMs, POST /api/v1/rank.
   PODIUM_EXPENSIVE_READS_PER_MINUTE: wholeNumber("expensive reads per minute (0 disables)", 60, 0),
   PODIUM_SHUTDOWN_GRACE_MS: wholeNumber("milliseconds", 10_000, 0),
+  PODIUM_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   // Everything the leaderboard cache keeps (serialized bodies in every coding + parsed leaderboards).
   PODIUM_CACHE_MAX_BYTES: z.preprocess(
     emptyAsUndefined,
@@ -93,6 +94,8 @@ export interface Config {
   expensiveReadsPerMinute: number;
   /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are cut (ms). */
   shutdownGraceMs: number;
+  /** PODIUM_LOG_LEVEL: pino level of the request log (Node entry); `silent` turns it off. */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you control). */
   trustProxy: boolean;
   /** Base of every absolute URL the service prints (badge snippets), no trailing slash; unset: the request's own origin. */
@@ -141,6 +144,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     rateLimitPerMinute: e.PODIUM_RATE_LIMIT_PER_MINUTE,
     expensiveReadsPerMinute: e.PODIUM_EXPENSIVE_READS_PER_MINUTE,
     shutdownGraceMs: e.PODIUM_SHUTDOWN_GRACE_MS,
+    logLevel: e.PODIUM_LOG_LEVEL,
     trustProxy: e.PODIUM_TRUST_PROXY === "true",
     publicUrl: e.PODIUM_PUBLIC_URL,
     computeWorkers: e.PODIUM_WORKERS,

@@ -8,5 +8,7 @@ export interface AppEnv {
     config: Config;
     /** Set by the `authenticate` middleware on routes that need a token. */
     principal: Principal;
+    /** X-Request-Id of this request (api/observability.ts). */
+    requestId: string;
   };
 }

@@ -22,7 +22,8 @@ export type ErrorCode =
   | "internal"
   | "unavailable"
   | "overloaded"
-  | "request_timeout";
+  | "request_timeout"
+  | "idempotency_mismatch";
 
 export class ApiError extends Error {
   constructor(

@@ -48,7 +48,7 @@ export const RateLimitedErrorSchema = errorEnvelope(
   z.object({ limitPerMinute: z.number().int(), retryAfterSeconds: z.number().int() }).openapi("RateLimitDetails"),
 );
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "Malformed or invalid input (`details` names the fields)",
@@ -59,6 +59,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   409: "Conflict (e.g. slug taken)",
   413: "Body too large",
   415: "Unsupported content type",
+  422: "`idempotency_mismatch`: the Idempotency-Key was already used with a different request",
   429: "Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait)",
   503: "`overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait",
 };
@@ -85,6 +86,11 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { "application/json": { schema: checkedJson(schema) } } };
 }
 
+/** An optional JSON body: absent (no Content-Type) validates as `{}`; sent, it is checked as `jsonBody` does. */
+export function optionalJsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: false, description, content: { "application/json": { schema: checkedJson(schema) } } };
+}
+
 function checkedJson<T extends z.ZodType>(schema: T) {
   return z.preprocess((body, ctx) => {
     for (const issue of jsonIssues(body)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message, input: body });
@@ -107,3 +113,20 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 export const bearerSecurity = [{ bearerAuth: [] }];
 /** Operations anyone may call, stated explicitly (`security: []`) so clients and linters need not guess. */
 export const noSecurity: { [name: string]: string[] }[] = [];
+
+/**
+ * The `Idempotency-Key` request header of POST writes (checked by api/middleware/idempotency.ts,
+ * declared here so the document and the typed client show it).
+ */
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, "must be 1-200 visible ASCII characters")
+    .optional()
+    .openapi({
+      param: { name: "idempotency-key", in: "header" },
+      description:
+        "Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`.",
+      example: "run-2026-12-02-bert",
+    }),
+});

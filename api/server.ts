@@ -7,11 +7,12 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { DataDirLockedError, migrateDatabase, openDatabase, type Database } from "../db/node.ts";
 import { createServices } from "../service/index.ts";
-import { computePoolOptions, createComputePool } from "../service/compute-pool.ts";
+import { computePoolOptions, createComputePool, defaultWorkers } from "../service/compute-pool.ts";
 import { loadKemenySolver } from "../service/kemeny-solver.ts";
 import { temporaryFileSpill } from "../service/upload-spool-file.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { createLogger, createNodeObservability } from "./observability-node.ts";
 import { envelopeErrorServer } from "./node-errors.ts";
 import { drainableHttpServer } from "./shutdown.ts";
 
@@ -53,23 +54,37 @@ async function main() {
   // Every ranking computation runs on worker threads (each loads its own HiGHS).
   const compute = createComputePool(computePoolOptions(config));
   const services = createServices(database, { adminToken: config.adminToken, kemenySolver, compute, uploadSpill: temporaryFileSpill, leaderboards: { cacheMaxBytes: config.cacheMaxBytes } });
-  const generated = await services.auth.ensureAdminToken();
-  if (generated) {
-    console.log("");
-    console.log("  Generated admin token (shown once; only its hash is stored):");
-    console.log(`  ${generated}`);
-    console.log("  Set PODIUM_ADMIN_TOKEN to use your own instead.");
-    console.log("");
-  }
-
-  const app = createApp({ services, config });
+  // Request logs (pino) and Prometheus metrics (prom-client): wired here only, createApp works without them.
+  const logger = createLogger(config.logLevel);
+  const poolWorkers = computePoolOptions(config).workers ?? defaultWorkers();
+  const observability = createNodeObservability({ leaderboards: services.leaderboards, compute, computeWorkers: poolWorkers }, logger);
+  const app = createApp({ services, config, observability });
   const backend = database.kind === "postgres" ? `PostgreSQL (${redactUrl(config.databaseUrl!)})` : `embedded PGlite (${config.dataDir})`;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: envelopeErrorServer(app.fetch, config.host) }, (info) => {
-    console.log(`Podium listening on http://localhost:${info.port}`);
-    console.log(`Database: ${backend}`);
+    // The admin token is generated (and printed) only once the port is ours: a failed start
+    // (port in use) stores nothing, and the next start generates and prints it.
+    void (async () => {
+      let generated: string | null;
+      try {
+        generated = await services.auth.ensureAdminToken();
+      } catch (err) {
+        console.error("Podium: could not set up the admin token:", err);
+        process.exit(1);
+      }
+      console.log(`Podium listening on http://localhost:${info.port}`);
+      console.log(`Database: ${backend}`);
+      if (generated) {
+        console.log("");
+        console.log("  Generated admin token (shown once; only its hash is stored):");
+        console.log(`  ${generated}`);
+        console.log("  Set PODIUM_ADMIN_TOKEN to use your own instead.");
+        console.log("");
+      }
+    })();
   });
   server.on("error", async (err) => {
     console.error(`Podium: cannot listen on ${config.host}:${config.port}:`, err.message);
+    await compute.close();
     await database.close();
     process.exit(1);
   });

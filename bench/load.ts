@@ -32,6 +32,8 @@ async function startServer(databaseUrl: string): Promise<Running & { base: strin
       // the bench measures throughput, not the limiters
       PODIUM_RATE_LIMIT_PER_MINUTE: "0",
       PODIUM_EXPENSIVE_READS_PER_MINUTE: "0",
+      // the harness keeps the process's output in memory: no request log line per request (its cost is in `bench operations`)
+      PODIUM_LOG_LEVEL: "silent",
     },
     port,
   );

@@ -5,12 +5,14 @@
 import { runInstanceBenches } from "./instances.ts";
 import { runLeaderboardBenches } from "./leaderboard.ts";
 import { runLoadBenches } from "./load.ts";
+import { runOperationsBenches } from "./operations.ts";
 import { runRankingBenches } from "./ranking.ts";
 
 const groups: [string, () => void | Promise<void>][] = [
   ["ranking", runRankingBenches],
   ["leaderboard", runLeaderboardBenches],
   ["instances", runInstanceBenches],
+  ["operations", runOperationsBenches],
   ["load", runLoadBenches],
 ];
 

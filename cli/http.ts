@@ -1,7 +1,21 @@
-/** Talking to a Podium server from the CLI: JSON requests with retries on 429/503, error messages, batching. */
+/**
+ * Talking to a Podium server from the CLI: JSON requests with retries on 429/503 and on lost
+ * connections, error messages, batching. Every POST carries one `Idempotency-Key` for all its
+ * attempts, so a retry after a connection lost mid-answer cannot store twice (the server
+ * replays the first answer).
+ */
+import { randomUUID } from "node:crypto";
 
 /** The server refused or could not be reached (the CLI exits 1). */
-export class ServerError extends Error {}
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    /** The connection failure's code (ECONNRESET, ECONNREFUSED, ...) when the request got no answer. */
+    readonly connectionCode?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface HttpReply<T> {
   status: number;
@@ -33,8 +47,20 @@ export class HttpClient {
 
   /** Send `body` (JSON text) and parse the JSON reply; 429/503 are retried as Retry-After says. */
   async request<T>(method: string, path: string, body?: string): Promise<HttpReply<T>> {
+    const key = method === "POST" ? `podium-cli-${randomUUID()}` : undefined;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.send(method, path, body);
+      let res: Response;
+      try {
+        res = await this.send(method, path, body, key);
+      } catch (err) {
+        // A POST lost before its answer (reset, timeout): its key makes sending it again safe.
+        // A refused connection (nothing listening) fails at once, as does any other method.
+        const lost = err instanceof ServerError && key !== undefined && err.connectionCode !== undefined && err.connectionCode !== "ECONNREFUSED";
+        if (!lost || attempt >= this.retries) throw err;
+        this.note(`${err.message}; retrying in ${2 ** attempt} s (retry ${attempt + 1} of ${this.retries})`);
+        await new Promise((r) => setTimeout(r, 2 ** attempt * 1000));
+        continue;
+      }
       if (!RETRYABLE.has(res.status) || attempt >= this.retries) return { status: res.status, body: await parseJson<T>(res) };
       const wait = retryAfterSeconds(res.headers.get("retry-after"), 2 ** attempt);
       const code = (await parseJson<{ error?: { code?: string } }>(res))?.error?.code;
@@ -44,16 +70,20 @@ export class HttpClient {
     }
   }
 
-  private async send(method: string, path: string, body: string | undefined): Promise<Response> {
+  private async send(method: string, path: string, body: string | undefined, idempotencyKey: string | undefined): Promise<Response> {
     try {
       return await fetch(this.base + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(idempotencyKey === undefined ? {} : { "idempotency-key": idempotencyKey }),
+        },
         body,
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ServerError(`cannot reach ${this.base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw new ServerError(`cannot reach ${this.base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, cause?.code ?? "unknown");
     }
   }
 }

@@ -87,10 +87,12 @@ export interface paths {
         get: operations["getBenchmark"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a benchmark with all its systems, submissions and tokens (admin); needs ?confirm=<slug> */
+        delete: operations["deleteBenchmark"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a benchmark's name, description and tasks; add tasks (admin) */
+        patch: operations["editBenchmark"];
         trace?: never;
     };
     "/api/v1/benchmarks/{slug}/tokens": {
@@ -253,6 +255,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmarks/{slug}/systems/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide, unhide or edit a system (admin)
+         * @description A hidden system leaves leaderboards (both levels), pages and badges (404 error badge); its history stays readable. Bumps the revision; audited.
+         */
+        patch: operations["editSystem"];
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Retract a submission (admin): kept in the history, no longer on the leaderboard
+         * @description The system's newest submission that is not retracted counts instead (none left: the system leaves the leaderboard). Idempotent. The reason may also be given as `?reason=`.
+         */
+        delete: operations["retractSubmission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The benchmark's audit log, newest first (admin) */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a benchmark with its whole history as NDJSON (admin)
+         * @description Benchmark, tasks, systems (hidden ones too), every submission (retracted ones too), the current instance upload of each system with its rows, and the audit log. Tokens are not exported.
+         */
+        get: operations["exportBenchmark"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export every benchmark as NDJSON (admin) */
+        get: operations["exportAll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an NDJSON export (admin): all or nothing; 409 when one of its benchmark slugs exists
+         * @description Streams (gzip, deflate and br Content-Encoding decoded; PODIUM_UPLOAD_LIMIT_BYTES). The body is validated whole before anything is written (400 naming lines), then restored in one transaction; ids and revisions are kept when free, so leaderboards, histories and ETags equal the originals.
+         */
+        post: operations["importExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: request durations by route pattern, method and status; leaderboard cache hits, misses, bytes and entries; compute pool queue, utilisation and rejections; process metrics. 404 when the server runs without metrics (e.g. on Workers).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -376,13 +512,20 @@ export interface components {
         NewToken: {
             id: number;
             token: string;
+            label: string | null;
+        };
+        NewTokenRequest: {
+            label?: string;
         };
         TokenList: {
             tokens: components["schemas"]["TokenInfo"][];
         };
         TokenInfo: {
             id: number;
+            label: string | null;
             createdAt: string;
+            /** @description Last use (to the minute); null if never used */
+            lastUsedAt: string | null;
             /** @description When the token was revoked; null while it is live */
             revokedAt: string | null;
         };
@@ -424,12 +567,28 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        HistorySystem: {
+            slug: string;
+            name: string;
+            url: string | null;
+            /** @description The system's metadata (an object) or null */
+            metadata?: unknown;
+            hidden: boolean;
+            hiddenReason: string | null;
+            createdAt: string;
+        };
         HistoryEntry: {
             id: number;
             createdAt: string;
             scores: {
                 [key: string]: number;
             };
+            /** @description The submission's metadata (an object) or null */
+            metadata?: unknown;
+            /** @description Set when an admin retracted it: it no longer counts on the leaderboard */
+            retractedAt: string | null;
+            /** @description Why it was retracted */
+            reason: string | null;
         };
         InstanceUploadResult: {
             /** @description Rows stored (they replace all of the system's instance scores) */
@@ -557,6 +716,79 @@ export interface components {
             top1: string;
             /** @description Every system ranked first without the task */
             top1Tied: string[];
+        };
+        SystemDetails: {
+            slug: string;
+            name: string;
+            url: string | null;
+            /** @description The system's metadata (an object) or null */
+            metadata?: unknown;
+            hidden: boolean;
+            hiddenReason: string | null;
+            createdAt: string;
+        };
+        SystemEdit: {
+            /** @description true hides the system from leaderboards, pages and badges; false shows it again */
+            hidden?: boolean;
+            /**
+             * @description Why (kept in the audit log)
+             * @example test submission
+             */
+            reason?: string;
+            name?: string;
+            /**
+             * Format: uri
+             * @example https://example.org/bert
+             */
+            url?: string | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        RetractedSubmission: {
+            id: number;
+            system: string;
+            retractedAt: string;
+            reason: string | null;
+        };
+        Retraction: {
+            /**
+             * @description Why (kept in the audit log)
+             * @example test submission
+             */
+            reason?: string;
+        };
+        BenchmarkEdit: {
+            name?: string;
+            description?: string | null;
+            /** @description Edited by slug (absent fields kept); unknown slugs are added as new tasks */
+            tasks?: {
+                /** @example glue */
+                slug: string;
+                name?: string;
+                metric?: string;
+                higherIsBetter?: boolean;
+                weight?: number;
+                group?: string;
+            }[];
+        };
+        AuditLog: {
+            entries: components["schemas"]["AuditEntry"][];
+        };
+        AuditEntry: {
+            id: number;
+            at: string;
+            /** @description The stored token used; null for the configured PODIUM_ADMIN_TOKEN */
+            tokenId: number | null;
+            /** @example system.hide */
+            action: string;
+            /** @example system:bert */
+            target: string;
+            reason: string | null;
+            details?: unknown;
+        };
+        ImportResult: {
+            benchmarks: string[];
         };
     };
     responses: never;
@@ -744,7 +976,10 @@ export interface operations {
     createBenchmark: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -817,6 +1052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
             429: {
                 headers: {
@@ -877,6 +1121,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBenchmark: {
+        parameters: {
+            query?: {
+                /** @description The benchmark's slug again */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editBenchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkEdit"];
+            };
+        };
+        responses: {
+            /** @description The benchmark as edited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benchmark"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
                 };
             };
             /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
@@ -964,13 +1400,21 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional: a label saying what the token is for */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NewTokenRequest"];
+            };
+        };
         responses: {
             /** @description Created */
             201: {
@@ -1017,8 +1461,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1141,7 +1612,10 @@ export interface operations {
     createSubmissions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -1200,6 +1674,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -1211,6 +1694,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1254,13 +1746,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description History, newest first */
+            /** @description The system and its history, newest first (retracted submissions included) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        system: components["schemas"]["HistorySystem"];
                         submissions: components["schemas"]["HistoryEntry"][];
                     };
                 };
@@ -1299,7 +1792,10 @@ export interface operations {
     uploadInstanceScores: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
                 system: string;
@@ -1387,6 +1883,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1696,6 +2201,563 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SystemEdit"];
+            };
+        };
+        responses: {
+            /** @description The system */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemDetails"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retractSubmission: {
+        parameters: {
+            query?: {
+                /** @description Why (kept in the audit log) */
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Retraction"];
+            };
+        };
+        responses: {
+            /** @description Retracted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetractedSubmission"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportBenchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Restored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The client stopped sending the body (idle timeout); nothing stored */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             /** @description Unknown resource */

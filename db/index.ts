@@ -27,6 +27,9 @@ export * from "./repository/benchmarks.ts";
 export * from "./repository/submissions.ts";
 export * from "./repository/tokens.ts";
 export * from "./repository/instances.ts";
+export * from "./repository/moderation.ts";
+export * from "./repository/idempotency.ts";
+export * from "./repository/transfer.ts";
 
 /** Run `fn` in one transaction (rolled back if it throws). Nested calls use savepoints. */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {

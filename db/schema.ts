@@ -58,11 +58,17 @@ export const systems = pgTable(
     url: text("url"),
     metadata: jsonb("metadata"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Moderation: a hidden system is left out of leaderboards, pages and badges (its history stays readable). */
+    hidden: boolean("hidden").notNull().default(false),
+    hiddenReason: text("hidden_reason"),
   },
   (t) => [unique("systems_benchmark_slug").on(t.benchmarkId, t.slug)],
 );
 
-/** Immutable rows; the current submission of a system is its newest (max id). */
+/**
+ * Immutable rows (but for retraction); the current submission of a system is its newest (max id)
+ * that is not retracted.
+ */
 export const submissions = pgTable(
   "submissions",
   {
@@ -72,6 +78,9 @@ export const submissions = pgTable(
       .references(() => systems.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     metadata: jsonb("metadata"),
+    /** Moderation: a retracted submission stays in the history but never counts on the leaderboard. */
+    retractedAt: timestamp("retracted_at", { withTimezone: true }),
+    retractionReason: text("retraction_reason"),
   },
   (t) => [index("submissions_system_id_desc").on(t.systemId, t.id.desc())],
 );
@@ -136,6 +145,51 @@ export const tokens = pgTable(
     hash: text("hash").notNull().unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Free text given at creation (what the token is for). */
+    label: text("label"),
+    /** Last successful authentication, updated at most about once a minute per token. */
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   },
   (t) => [check("tokens_role_benchmark", sql`(${t.role} = 'admin') = (${t.benchmarkId} is null)`)],
+);
+
+/**
+ * Moderation and editing log: one row per change by an admin. `benchmark_slug` is kept as text
+ * (the entries of a deleted benchmark stay readable by slug until a benchmark takes it again).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: serial("id").primaryKey(),
+    benchmarkId: integer("benchmark_id").references(() => benchmarks.id, { onDelete: "set null" }),
+    benchmarkSlug: text("benchmark_slug").notNull(),
+    /** null: the configured PODIUM_ADMIN_TOKEN. */
+    tokenId: integer("token_id"),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    reason: text("reason"),
+    details: jsonb("details"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_log_benchmark").on(t.benchmarkId, t.id.desc())],
+);
+
+/**
+ * Idempotency-Key records: the first answer to a POST per (token scope, key), kept 24 h. The
+ * primary key is the reservation: of concurrent requests with one key, one inserts and runs.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path and body; null while the first request runs. */
+    fingerprint: text("fingerprint"),
+    status: integer("status"),
+    contentType: text("content_type"),
+    body: text("body"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
 );

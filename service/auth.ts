@@ -1,9 +1,26 @@
 /** Tokens and principals: random `pod_` tokens, stored as SHA-256 hashes, constant-time admin compare. */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { findActiveTokenByHash, hasAdminToken, insertToken, revokeAdminTokens, type Db } from "../db/index.ts";
+import { findActiveTokenByHash, hasAdminToken, insertToken, revokeAdminTokens, touchToken, type Db } from "../db/index.ts";
 import { forbidden, unauthorized } from "./errors.ts";
 
-export type Principal = { kind: "admin" } | { kind: "benchmark"; benchmarkId: number; tokenId: number };
+/** `tokenId`: the stored token used (absent for the configured PODIUM_ADMIN_TOKEN). */
+export type Principal = { kind: "admin"; tokenId?: number } | { kind: "benchmark"; benchmarkId: number; tokenId: number };
+
+/** Per database: when each stored token's `last_used_at` was last written by this process (ms). */
+const touchedBy = new WeakMap<Db, Map<number, number>>();
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Record a token's use at most once a minute per token and process; never delays or fails the request. */
+function noteUse(db: Db, tokenId: number): void {
+  let touched = touchedBy.get(db);
+  if (!touched) touchedBy.set(db, (touched = new Map()));
+  const now = Date.now();
+  const last = touched.get(tokenId);
+  if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;
+  if (touched.size > 10_000) touched.clear();
+  touched.set(tokenId, now);
+  touchToken(db, tokenId).catch(() => touched.delete(tokenId));
+}
 
 export function generateToken(): string {
   return `pod_${randomBytes(32).toString("base64url")}`;
@@ -29,7 +46,8 @@ export async function authenticate(db: Db, adminTokenHash: string | undefined, t
   if (adminTokenHash && sameHash(hash, adminTokenHash)) return { kind: "admin" };
   const row = await findActiveTokenByHash(db, hash);
   if (!row) throw unauthorized("invalid or revoked token");
-  if (row.role === "admin") return { kind: "admin" };
+  noteUse(db, row.id);
+  if (row.role === "admin") return { kind: "admin", tokenId: row.id };
   return { kind: "benchmark", benchmarkId: row.benchmarkId!, tokenId: row.id };
 }
 

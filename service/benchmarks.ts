@@ -58,12 +58,12 @@ export async function requireBenchmark(db: Db, slug: string): Promise<BenchmarkR
 }
 
 /** A new token that may submit to this benchmark; the plaintext is returned once. */
-export async function createBenchmarkToken(db: Db, principal: Principal, slug: string): Promise<{ id: number; token: string }> {
+export async function createBenchmarkToken(db: Db, principal: Principal, slug: string, label?: string): Promise<{ id: number; token: string; label: string | null }> {
   requireAdmin(principal);
   const benchmark = await requireBenchmark(db, slug);
   const token = generateToken();
-  const { id } = await insertToken(db, { role: "benchmark", benchmarkId: benchmark.id, hash: hashToken(token) });
-  return { id, token };
+  const { id } = await rejectingBadData(insertToken(db, { role: "benchmark", benchmarkId: benchmark.id, hash: hashToken(token), label: label ?? null }), { label });
+  return { id, token, label: label ?? null };
 }
 
 /** The benchmark's tokens (id and dates only; the plaintext is never stored, the hash never shown). Admin only. */

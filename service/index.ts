@@ -19,6 +19,9 @@ import { createRobustnessService } from "./robustness.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions, type LeaderboardSource } from "./leaderboard.ts";
 import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
+import * as moderation from "./moderation.ts";
+import * as transfer from "./transfer.ts";
+import { createIdempotencyService, idempotencyScope } from "./idempotency.ts";
 import * as instances from "./instances.ts";
 import type { LinearSolver } from "../ranking/index.ts";
 import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
@@ -59,7 +62,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const scores = {
     getBenchmarkBySlug: (slug: string): Promise<BenchmarkRecord | null> => getBenchmarkBySlug(db, slug),
     loadCurrentScores: (benchmarkId: number): Promise<CurrentScores | null> => loadCurrentScores(db, benchmarkId),
-    loadInstanceScores: (benchmarkId: number) => loadInstanceScores(db, benchmarkId),
+    // hidden systems left out (moderation)
+    loadInstanceScores: async (benchmarkId: number) => moderation.visibleInstanceScores(db, benchmarkId, await loadInstanceScores(db, benchmarkId)),
   } satisfies LeaderboardSource;
   const compute = options.compute ?? createInlineCompute(options.kemenySolver);
   const spillIn = (dir: string | undefined) => options.uploadSpill?.(dir);
@@ -81,10 +85,18 @@ export function createServices(database: Database, options: ServiceOptions = {})
       get: (slug: string) => benchmarks.getBenchmark(db, slug),
       /** 404 domain error when unknown. */
       require: (slug: string) => benchmarks.requireBenchmark(db, slug),
-      createToken: (principal: auth.Principal, slug: string) => benchmarks.createBenchmarkToken(db, principal, slug),
+      createToken: (principal: auth.Principal, slug: string, label?: string) => benchmarks.createBenchmarkToken(db, principal, slug, label),
       listTokens: (principal: auth.Principal, slug: string) => benchmarks.listBenchmarkTokens(db, principal, slug),
       /** Idempotent; 404 domain error for an unknown id or another benchmark's token. */
       revokeToken: (principal: auth.Principal, slug: string, tokenId: number) => benchmarks.revokeBenchmarkToken(db, principal, slug, tokenId),
+    },
+    /** Admin moderation and editing (service/moderation.ts): each change is audited and bumps the revision. */
+    moderation: {
+      editSystem: (principal: auth.Principal, slug: string, system: string, edit: moderation.SystemEdit) => moderation.editSystem(db, principal, slug, system, edit),
+      retract: (principal: auth.Principal, slug: string, submissionId: number, reason?: string) => moderation.retract(db, principal, slug, submissionId, reason),
+      editBenchmark: (principal: auth.Principal, slug: string, edit: moderation.BenchmarkEdit) => moderation.editBenchmark(db, principal, slug, edit),
+      deleteBenchmark: (principal: auth.Principal, slug: string, confirm: string | undefined) => moderation.deleteBenchmark(db, principal, slug, confirm),
+      audit: (principal: auth.Principal, slug: string) => moderation.audit(db, principal, slug),
     },
     submissions: {
       submit: (principal: auth.Principal, benchmarkSlug: string, requests: submissions.SubmissionRequest[], bulk = true) =>
@@ -112,6 +124,14 @@ export function createServices(database: Database, options: ServiceOptions = {})
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
     robustness: createRobustnessService(leaderboards, compute),
+    /** NDJSON export and all-or-nothing restore (service/transfer.ts). */
+    transfer: {
+      /** The named benchmarks (all when absent) as NDJSON lines; 404 for an unknown slug before anything is sent. */
+      export: (principal: auth.Principal, slugs?: string[]) => transfer.exportBenchmarks(db, principal, slugs),
+      import: (principal: auth.Principal, body: AsyncIterable<Uint8Array>, options?: instances.InstanceUploadOptions) => transfer.importNdjson(db, principal, body, options),
+    },
+    /** Idempotency-Key reservations and stored answers (service/idempotency.ts). */
+    idempotency: { ...createIdempotencyService(db), scopeOf: idempotencyScope },
     health: {
       /** `SELECT 1` within `timeoutMs`; false at once while PostgreSQL is known to be down. */
       ping: (timeoutMs?: number) => database.ping(timeoutMs),

@@ -56,7 +56,8 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
   const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
     const i = index.get(r.slug)!;
     const s = data.systems[i];
-    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.uploadId, submittedAt: s.uploadedAt, coverage: r.coverage, scores: means[i], results: r.results };
+    // metadata: attached to the snapshot by the moderation view (service/moderation.ts visibleInstanceScores)
+    return { slug: r.slug, name: s.name, url: s.url, metadata: (s as { metadata?: unknown }).metadata ?? null, submissionId: s.uploadId, submittedAt: s.uploadedAt, coverage: r.coverage, scores: means[i], results: r.results };
   });
   const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: data.revision },

@@ -41,7 +41,7 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
   const bySlug = new Map(systems.map((s) => [s.slug, s]));
   const rows: LeaderboardSystem[] = ranked.systems.map((r) => {
     const s = bySlug.get(r.slug)!;
-    return { slug: r.slug, name: s.name, url: s.url, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
+    return { slug: r.slug, name: s.name, url: s.url, metadata: s.metadata ?? null, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: r.coverage, scores: s.scores, results: r.results };
   });
   const lb: Leaderboard = {
     benchmark: { slug: benchmark.slug, name: benchmark.name, revision: current.revision },

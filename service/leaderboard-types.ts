@@ -34,6 +34,8 @@ export interface LeaderboardSystem extends RankedSystem {
   results: Record<string, LeaderboardCell>;
   name: string;
   url: string | null;
+  /** The system's metadata (given at submission or set by an admin); null when none. */
+  metadata: unknown;
   submissionId: number;
   /** ISO time of the submission on the leaderboard (the system's newest). */
   submittedAt: string;

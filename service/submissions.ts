@@ -1,7 +1,7 @@
 /** Submission actions: all-or-nothing (bulk) submit and a system's history. */
 import {
   noteRowsWritten,
-  getSystemBySlug,
+  getSystemDetails,
   insertSubmissions,
   isTransientConflict,
   listSubmissionHistory,
@@ -10,6 +10,7 @@ import {
   type StoredSubmission,
   type SubmissionInput,
   type SystemInput,
+  type SystemDetails,
 } from "../db/index.ts";
 import { requireBenchmarkWriter, type Principal } from "./auth.ts";
 import { getBenchmark, requireBenchmark } from "./benchmarks.ts";
@@ -79,10 +80,10 @@ async function retryingConflicts<T>(write: () => Promise<T>, attempts = 3): Prom
   }
 }
 
-/** A system's submissions, newest first. */
-export async function history(db: Db, benchmarkSlug: string, systemSlug: string): Promise<HistoryEntry[]> {
+/** A system (hidden ones too: their history stays readable) and its submissions, newest first (retracted ones included). */
+export async function history(db: Db, benchmarkSlug: string, systemSlug: string): Promise<{ system: SystemDetails; submissions: HistoryEntry[] }> {
   const benchmark = await requireBenchmark(db, benchmarkSlug);
-  const system = await getSystemBySlug(db, benchmark.id, systemSlug);
+  const system = await getSystemDetails(db, benchmark.id, systemSlug);
   if (!system) throw notFound(`no system "${systemSlug}" in benchmark "${benchmarkSlug}"`);
-  return listSubmissionHistory(db, system.id);
+  return { system, submissions: await listSubmissionHistory(db, system.id) };
 }

@@ -11,6 +11,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /** Require a valid token; sets `principal`. Authorization (403) is decided by the services. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  // Already verified by the idempotency middleware (api/middleware/idempotency.ts)?
+  if (c.get("principal")) return next();
   const token = bearerToken(c.req.header("authorization"));
   if (!token) throw unauthorized("missing bearer token (Authorization: Bearer <token>)");
   c.set("principal", await c.var.services.auth.authenticate(token));

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
-import { unavailable } from "../errors.ts";
+import { notFound, unavailable } from "../errors.ts";
+import type { Observability } from "../observability.ts";
 import { errorResponses, jsonResponse, noSecurity } from "../schemas.ts";
 
 export const healthRoute = createRoute({
@@ -44,5 +45,29 @@ export function registerHealth(app: OpenAPIHono<AppEnv>) {
   app.openapi(readyRoute, async (c) => {
     if (await c.var.services.health.ping(READY_PING_MS)) return c.json({ status: "ready" as const }, 200);
     throw unavailable("the database is unavailable; not ready");
+  });
+}
+
+export const metricsRoute = createRoute({
+  method: "get",
+  path: "/metrics",
+  operationId: "getMetrics",
+  tags: ["health"],
+  security: noSecurity,
+  summary: "Prometheus metrics",
+  description:
+    "Prometheus text exposition: request durations by route pattern, method and status; leaderboard cache hits, misses, bytes and entries; compute pool queue, utilisation and rejections; process metrics. 404 when the server runs without metrics (e.g. on Workers).",
+  responses: {
+    200: { description: "Prometheus text format", content: { "text/plain": { schema: z.string() } } },
+    ...errorResponses(404, 503),
+  },
+});
+
+/** GET /metrics, served by the metrics sink the entry wired (absent: 404). */
+export function registerMetrics(app: OpenAPIHono<AppEnv>, metrics: Observability["metrics"]) {
+  app.openapi(metricsRoute, async (c) => {
+    if (!metrics) throw notFound("metrics are not enabled in this deployment");
+    const { contentType, body } = await metrics.render();
+    return c.body(body, 200, { "Content-Type": contentType, "Cache-Control": "no-store" }) as never;
   });
 }

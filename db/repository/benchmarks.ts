@@ -107,7 +107,7 @@ export async function listBenchmarks(db: Db): Promise<BenchmarkListing[]> {
       ...benchmarkColumns,
       // Written out: drizzle renders column references unqualified, which a subquery would resolve to its own table.
       taskCount: sql<number>`(select count(*) from tasks t where t.benchmark_id = benchmarks.id)`.mapWith(Number),
-      systemCount: sql<number>`(select count(*) from systems s where s.benchmark_id = benchmarks.id)`.mapWith(Number),
+      systemCount: sql<number>`(select count(*) from systems s where s.benchmark_id = benchmarks.id and not s.hidden)`.mapWith(Number),
     })
     .from(benchmarks)
     .orderBy(asc(benchmarks.slug));
@@ -213,6 +213,8 @@ export interface CurrentSystemScores {
   slug: string;
   name: string;
   url: string | null;
+  /** The system's metadata (given at submission or by an admin); null when none. */
+  metadata: unknown;
   submissionId: number;
   createdAt: string;
   /** task slug -> score of the system's newest submission (tasks it did not score are absent). */
@@ -222,7 +224,7 @@ export interface CurrentSystemScores {
 export interface CurrentScores {
   revision: number;
   tasks: TaskRecord[];
-  /** Systems with at least one submission, ordered by slug. */
+  /** Systems with at least one submission that is not retracted, hidden ones left out, ordered by slug. */
   systems: CurrentSystemScores[];
 }
 
@@ -246,7 +248,7 @@ export async function loadCurrentScores(db: Db, benchmarkId: number): Promise<Cu
       with cur as (
         select distinct on (su.system_id) su.system_id, su.id, su.created_at
         from submissions su join systems sy on sy.id = su.system_id
-        where sy.benchmark_id = ${benchmarkId}
+        where sy.benchmark_id = ${benchmarkId} and not sy.hidden and su.retracted_at is null
         order by su.system_id, su.id desc
       ),
       cur_scores as (
@@ -257,7 +259,7 @@ export async function loadCurrentScores(db: Db, benchmarkId: number): Promise<Cu
       select b.revision,
         ${TASKS_OF_B} as tasks,
         (select coalesce(json_agg(json_build_object(
-            'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url,
+            'id', sy.id, 'slug', sy.slug, 'name', sy.name, 'url', sy.url, 'metadata', sy.metadata,
             'submissionId', cur.id, 'createdAt', cur.created_at,
             'scores', coalesce(cs.scores, '{}'::json)) order by sy.slug), '[]'::json)
          from systems sy

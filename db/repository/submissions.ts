@@ -37,6 +37,11 @@ export interface HistoryEntry {
   id: number;
   createdAt: string;
   scores: Record<string, number>;
+  /** The submission's own metadata (null when none). */
+  metadata: unknown;
+  /** Set when an admin retracted it (it no longer counts on the leaderboard). */
+  retractedAt: string | null;
+  reason: string | null;
 }
 
 /**
@@ -138,10 +143,10 @@ export async function getSystemBySlug(db: Db, benchmarkId: number, slug: string)
 
 /** Every submission of a system with its scores (task slug -> score), newest first. */
 export async function listSubmissionHistory(db: Db, systemId: number): Promise<HistoryEntry[]> {
-  const rows = await query<{ id: number; created_at: unknown; scores: unknown }>(
+  const rows = await query<{ id: number; created_at: unknown; scores: unknown; metadata: unknown; retracted_at: unknown; retraction_reason: string | null }>(
     db,
     sql`
-      select su.id, su.created_at,
+      select su.id, su.created_at, su.metadata, su.retracted_at, su.retraction_reason,
         (select coalesce(json_object_agg(t.slug, sc.score order by t.position), '{}'::json)
          from submission_scores sc join tasks t on t.id = sc.task_id
          where sc.submission_id = su.id) as scores
@@ -149,5 +154,12 @@ export async function listSubmissionHistory(db: Db, systemId: number): Promise<H
       where su.system_id = ${systemId}
       order by su.id desc`,
   );
-  return rows.map((r) => ({ id: Number(r.id), createdAt: toIso(r.created_at), scores: fromJson<Record<string, number>>(r.scores) }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    createdAt: toIso(r.created_at),
+    scores: fromJson<Record<string, number>>(r.scores),
+    metadata: fromJson(r.metadata ?? null),
+    retractedAt: r.retracted_at === null || r.retracted_at === undefined ? null : toIso(r.retracted_at),
+    reason: r.retraction_reason ?? null,
+  }));
 }

@@ -12,7 +12,15 @@ export interface TokenRecord {
   benchmarkId: number | null;
 }
 
-export async function insertToken(db: Db, input: { role: TokenRole; benchmarkId: number | null; hash: string }): Promise<{ id: number }> {
+/** Note a token's use (a no-op within a minute of the last note: cheap under load). */
+export async function touchToken(db: Db, tokenId: number): Promise<void> {
+  await db
+    .update(tokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(tokens.id, tokenId), sql`(${tokens.lastUsedAt} is null or ${tokens.lastUsedAt} < now() - interval '1 minute')`));
+}
+
+export async function insertToken(db: Db, input: { role: TokenRole; benchmarkId: number | null; hash: string; label?: string | null }): Promise<{ id: number }> {
   const [row] = await db.insert(tokens).values(input).returning({ id: tokens.id });
   return row;
 }
@@ -48,18 +56,26 @@ export async function revokeAdminTokens(db: Db): Promise<number> {
 
 export interface BenchmarkTokenInfo {
   id: number;
+  label: string | null;
   createdAt: string;
+  lastUsedAt: string | null;
   revokedAt: string | null;
 }
 
 /** The benchmark tokens of a benchmark (never their hashes), oldest first. */
 export async function listBenchmarkTokens(db: Db, benchmarkId: number): Promise<BenchmarkTokenInfo[]> {
   const rows = await db
-    .select({ id: tokens.id, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt })
+    .select({ id: tokens.id, label: tokens.label, createdAt: tokens.createdAt, lastUsedAt: tokens.lastUsedAt, revokedAt: tokens.revokedAt })
     .from(tokens)
     .where(and(eq(tokens.role, "benchmark"), eq(tokens.benchmarkId, benchmarkId)))
     .orderBy(tokens.id);
-  return rows.map((r) => ({ id: r.id, createdAt: toIso(r.createdAt), revokedAt: r.revokedAt === null ? null : toIso(r.revokedAt) }));
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    createdAt: toIso(r.createdAt),
+    lastUsedAt: r.lastUsedAt === null ? null : toIso(r.lastUsedAt),
+    revokedAt: r.revokedAt === null ? null : toIso(r.revokedAt),
+  }));
 }
 
 /**

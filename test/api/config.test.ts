@@ -17,6 +17,7 @@ describe("config", () => {
       rateLimitPerMinute: 6000,
       expensiveReadsPerMinute: 60,
       shutdownGraceMs: 10_000,
+      logLevel: "info",
       trustProxy: false,
       postgres: { poolSize: 10, connectTimeoutMs: 2000, statementTimeoutMs: 30_000, idleTimeoutMs: 60_000, poolWaitMs: 5000 },
       cacheMaxBytes: 128 * 1024 * 1024,

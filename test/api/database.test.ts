@@ -216,7 +216,7 @@ if (backends().includes("postgres"))
         await upload;
         const result = (await submitted) as { submissions: { system: { slug: string } }[] };
         expect(result.submissions[0].system.slug).toBe("x");
-        expect((await services.submissions.history("glue", "x")).length).toBe(1);
+        expect((await services.submissions.history("glue", "x")).submissions.length).toBe(1);
       } finally {
         await database.close();
       }

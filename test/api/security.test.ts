@@ -56,7 +56,7 @@ describe.each(backends())("API auth on %s", (kind) => {
     const token = await services.auth.ensureAdminToken();
     expect(token).toMatch(/^pod_/);
     expect(await services.auth.ensureAdminToken()).toBeNull();
-    expect(await services.auth.authenticate(token!)).toEqual({ kind: "admin" });
+    expect(await services.auth.authenticate(token!)).toEqual({ kind: "admin", tokenId: expect.any(Number) });
     const res = await api.call("POST", "/api/v1/benchmarks", { token: token!, body: { slug: "x", name: "X", tasks: [{ slug: "a" }] } });
     expect(res.status).toBe(201);
   });

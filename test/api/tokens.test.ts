@@ -24,8 +24,8 @@ describe.each(backends())("benchmark token management on %s", (kind) => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       tokens: [
-        { id: a.id, createdAt: expect.stringMatching(ISO), revokedAt: null },
-        { id: b.id, createdAt: expect.stringMatching(ISO), revokedAt: null },
+        { id: a.id, label: null, createdAt: expect.stringMatching(ISO), lastUsedAt: null, revokedAt: null },
+        { id: b.id, label: null, createdAt: expect.stringMatching(ISO), lastUsedAt: null, revokedAt: null },
       ],
     });
 
@@ -34,13 +34,32 @@ describe.each(backends())("benchmark token management on %s", (kind) => {
     expect(res.body).toBeUndefined();
 
     const list = (await api.call("GET", "/api/v1/benchmarks/glue/tokens")).body.tokens;
-    expect(list[0]).toEqual({ id: a.id, createdAt: expect.stringMatching(ISO), revokedAt: expect.stringMatching(ISO) });
+    expect(list[0]).toEqual({ id: a.id, label: null, createdAt: expect.stringMatching(ISO), lastUsedAt: null, revokedAt: expect.stringMatching(ISO) });
     expect(list[1].revokedAt).toBeNull();
 
     // idempotent: revoking again is 204 and keeps the first revocation time
     res = await api.call("DELETE", `/api/v1/benchmarks/glue/tokens/${a.id}`);
     expect(res.status).toBe(204);
     expect((await api.call("GET", "/api/v1/benchmarks/glue/tokens")).body.tokens[0].revokedAt).toBe(list[0].revokedAt);
+  });
+
+  it("a token has an optional label and a lastUsedAt set by its use", async () => {
+    await api.createBenchmark("glue");
+    const res = await api.call("POST", "/api/v1/benchmarks/glue/tokens", { body: { label: "CI uploader" } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ label: "CI uploader", token: expect.stringMatching(/^pod_/) });
+    const bad = await api.call("POST", "/api/v1/benchmarks/glue/tokens", { body: { label: "" } });
+    expect(bad.status).toBe(400);
+    let [listed] = (await api.call("GET", "/api/v1/benchmarks/glue/tokens")).body.tokens;
+    expect(listed).toMatchObject({ id: res.body.id, label: "CI uploader", lastUsedAt: null });
+    expect((await api.call("POST", "/api/v1/benchmarks/glue/submissions", { token: res.body.token, body })).status).toBe(201);
+    // the use is recorded in the background: wait for it
+    for (let i = 0; i < 50 && !listed.lastUsedAt; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      [listed] = (await api.call("GET", "/api/v1/benchmarks/glue/tokens")).body.tokens;
+    }
+    expect(listed.lastUsedAt).toMatch(ISO);
+    expect(Date.parse(listed.lastUsedAt)).toBeGreaterThanOrEqual(Date.parse(listed.createdAt));
   });
 
   it("a revoked token gets 401; the others keep working", async () => {
@@ -118,7 +137,7 @@ describe.each(backends())("benchmark token management on %s", (kind) => {
     expect(text).not.toContain(token);
     expect(text).not.toContain(token.slice(4, 20));
     expect(text).not.toContain(hashToken(token));
-    expect(Object.keys(res.body.tokens[0]).sort()).toEqual(["createdAt", "id", "revokedAt"]);
+    expect(Object.keys(res.body.tokens[0]).sort()).toEqual(["createdAt", "id", "label", "lastUsedAt", "revokedAt"]);
   });
 
   it("documents the routes in /openapi.json", async () => {

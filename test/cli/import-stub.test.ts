@@ -10,6 +10,7 @@ interface Seen {
   method: string;
   url: string;
   body: string;
+  idempotencyKey?: string;
 }
 
 type Handler = (req: Seen, res: ServerResponse, postCount: number) => void;
@@ -36,7 +37,7 @@ beforeAll(async () => {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
-      const r: Seen = { method: req.method!, url: req.url!, body };
+      const r: Seen = { method: req.method!, url: req.url!, body, idempotencyKey: req.headers["idempotency-key"] as string | undefined };
       seen.push(r);
       if (r.method === "GET" && r.url === "/api/v1/benchmarks/stub") return json(res, 200, { slug: "stub", name: "Stub", revision: 7, tasks: TASKS });
       if (r.method === "GET" && r.url.startsWith("/api/v1/benchmarks/stub/leaderboard")) return json(res, 200, { systems: [] });
@@ -72,6 +73,17 @@ describe("podium import: retries and partial failures", () => {
     // The same body every time: a refused request changed nothing, so it is sent again as it was.
     expect(new Set(posts().map((p) => p.body)).size).toBe(1);
     expect(JSON.parse(posts()[2].body).submissions.map((s: { system: { slug: string } }) => s.system.slug)).toEqual(["ada", "bob", "cy"]);
+  });
+
+  it("a connection lost before the answer is sent again with the same Idempotency-Key; batches get keys of their own", async () => {
+    onPost = (req, res, n) => (n === 1 ? res.socket!.destroy() : stored(req, res));
+    const r = await podium(["import", THREE, "--benchmark", "stub", "--url", url, "--token", "t", "--batch-bytes", "150"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/retrying in 1 s \(retry 1 of 5\)/);
+    const keys = posts().map((p) => p.idempotencyKey);
+    expect(keys.every((k) => /^podium-cli-[0-9a-f-]{36}$/.test(k ?? ""))).toBe(true);
+    expect(keys[1]).toBe(keys[0]); // the retry of the lost request
+    expect(new Set(keys).size).toBe(posts().length - 1); // every other request its own key
   });
 
   it("gives up after --retries retries (exit 1)", async () => {

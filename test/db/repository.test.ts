@@ -90,7 +90,7 @@ describe.each(backends())("repositories on %s", (kind) => {
     expect(current.revision).toBe(1);
     expect(current.tasks.map((t) => t.slug)).toEqual(["cola", "sst2", "mnli"]);
     expect(current.systems).toEqual([
-      { id: bert.id, slug: "bert", name: "BERT", url: null, submissionId: ids[2], createdAt: out.submissions[2].createdAt, scores: { cola: 61 } },
+      { id: bert.id, slug: "bert", name: "BERT", url: null, metadata: null, submissionId: ids[2], createdAt: out.submissions[2].createdAt, scores: { cola: 61 } },
       expect.objectContaining({ slug: "roberta", url: "https://example.org", submissionId: ids[1], scores: { mnli: -3.5 } }),
     ]);
   });

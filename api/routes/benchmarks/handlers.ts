@@ -38,7 +38,7 @@ export const getBenchmark: RouteHandler<typeof routes.getBenchmark, AppEnv> = as
 
 export const createToken: RouteHandler<typeof routes.createToken, AppEnv> = async (c) => {
   const { slug } = c.req.valid("param");
-  return c.json(await c.var.services.benchmarks.createToken(c.var.principal, slug), 201);
+  return c.json(await c.var.services.benchmarks.createToken(c.var.principal, slug, c.req.valid("json").label), 201);
 };
 
 export const listTokens: RouteHandler<typeof routes.listTokens, AppEnv> = async (c) => {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, noSecurity, errorResponses, jsonBody, jsonResponse, Name, Slug } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, noSecurity, errorResponses, jsonBody, jsonResponse, Name, optionalJsonBody, Slug, IdempotencyHeaders } from "../../schemas.ts";
 
 export const TaskInput = z.object({
   slug: Slug,
@@ -58,10 +58,10 @@ export const createBenchmark = createRoute({
   summary: "Create a benchmark (admin)",
   security: bearerSecurity,
   middleware: [authenticate] as const,
-  request: { body: jsonBody(CreateBenchmarkBody) },
+  request: { headers: IdempotencyHeaders, body: jsonBody(CreateBenchmarkBody) },
   responses: {
     201: jsonResponse(Benchmark, "Created"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -94,17 +94,19 @@ export const createToken = createRoute({
   summary: "Create a token that may submit to this benchmark (admin); the plaintext is shown once",
   security: bearerSecurity,
   middleware: [authenticate] as const,
-  request: { params: BenchmarkParams },
+  request: { params: BenchmarkParams, headers: IdempotencyHeaders, body: optionalJsonBody(z.object({ label: z.string().min(1).max(200).optional() }).strict().openapi("NewTokenRequest"), "Optional: a label saying what the token is for") },
   responses: {
-    201: jsonResponse(z.object({ id: z.number().int(), token: z.string() }).openapi("NewToken"), "Created"),
-    ...errorResponses(400, 401, 403, 404, 413, 429, 503),
+    201: jsonResponse(z.object({ id: z.number().int(), token: z.string(), label: z.string().nullable() }).openapi("NewToken"), "Created"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
 export const TokenInfo = z
   .object({
     id: z.number().int(),
+    label: z.string().nullable(),
     createdAt: z.string(),
+    lastUsedAt: z.string().nullable().openapi({ description: "Last use (to the minute); null if never used" }),
     revokedAt: z.string().nullable().openapi({ description: "When the token was revoked; null while it is live" }),
   })
   .openapi("TokenInfo");

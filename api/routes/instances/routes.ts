@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, slugParam, IdempotencyHeaders } from "../../schemas.ts";
 
 export const UploadResult = z
   .object({ rows: z.number().int().openapi({ description: "Rows stored (they replace all of the system's instance scores)" }) })
@@ -30,6 +30,7 @@ export const upload = createRoute({
   middleware: [authenticate] as const,
   request: {
     params: BenchmarkParams.extend({ system: slugParam("system") }),
+    headers: IdempotencyHeaders,
     // Documentation only: zod-openapi validates JSON/form bodies, these are read as a stream.
     body: {
       required: true,
@@ -41,6 +42,6 @@ export const upload = createRoute({
   },
   responses: {
     201: jsonResponse(UploadResult, "Stored"),
-    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 503),
   },
 });

@@ -14,5 +14,7 @@ export const submit: RouteHandler<typeof routes.submit, AppEnv> = async (c) => {
 
 export const history: RouteHandler<typeof routes.history, AppEnv> = async (c) => {
   const { slug, system } = c.req.valid("param");
-  return c.json({ submissions: await c.var.services.submissions.history(slug, system) }, 200);
+  const { system: s, submissions } = await c.var.services.submissions.history(slug, system);
+  const systemJson = { slug: s.slug, name: s.name, url: s.url, metadata: s.metadata, hidden: s.hidden, hiddenReason: s.hiddenReason, createdAt: s.createdAt };
+  return c.json({ system: systemJson, submissions }, 200);
 };

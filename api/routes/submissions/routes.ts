@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam, IdempotencyHeaders } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
@@ -44,8 +44,27 @@ export const StoredSubmission = z
   .openapi("StoredSubmission");
 
 export const HistoryEntry = z
-  .object({ id: z.number().int(), createdAt: z.string(), scores: z.record(z.string(), z.number()) })
+  .object({
+    id: z.number().int(),
+    createdAt: z.string(),
+    scores: z.record(z.string(), z.number()),
+    metadata: z.unknown().openapi({ description: "The submission's metadata (an object) or null" }),
+    retractedAt: z.string().nullable().openapi({ description: "Set when an admin retracted it: it no longer counts on the leaderboard" }),
+    reason: z.string().nullable().openapi({ description: "Why it was retracted" }),
+  })
   .openapi("HistoryEntry");
+
+const HistorySystem = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    metadata: z.unknown().openapi({ description: "The system's metadata (an object) or null" }),
+    hidden: z.boolean(),
+    hiddenReason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("HistorySystem");
 
 const tags = ["submissions"];
 
@@ -61,11 +80,12 @@ export const submit = createRoute({
   middleware: [authenticate] as const,
   request: {
     params: BenchmarkParams,
+    headers: IdempotencyHeaders,
     body: jsonBody(SubmitBody),
   },
   responses: {
     201: jsonResponse(z.object({ submissions: z.array(StoredSubmission) }), "Stored"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -80,7 +100,7 @@ export const history = createRoute({
     params: BenchmarkParams.extend({ system: slugParam("system") }),
   },
   responses: {
-    200: jsonResponse(z.object({ submissions: z.array(HistoryEntry) }), "History, newest first"),
+    200: jsonResponse(z.object({ system: HistorySystem, submissions: z.array(HistoryEntry) }), "The system and its history, newest first (retracted submissions included)"),
     ...errorResponses(400, 404, 503),
   },
 });
