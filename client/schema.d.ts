@@ -253,6 +253,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmarks/{slug}/pairwise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairwise evidence: win shares over common tasks (or instances) with Hoeffding half-widths */
+        get: operations["getPairwise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/systems/{system}/whatif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Task weights under which the system ranks first, with the largest margin (a linear program) */
+        get: operations["getWhatIf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -557,6 +591,46 @@ export interface components {
             top1: string;
             /** @description Every system ranked first without the task */
             top1Tied: string[];
+        };
+        Pairwise: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            /** @enum {string} */
+            level: "task" | "instance";
+            delta: number;
+            /** @description Row and column order: the mean leaderboard's order */
+            systems: string[];
+            /** @description wins[i][j]: share of the tasks (instances) scored by both where systems[i] beats systems[j], ties (within the ranking tolerance) counting half; null on the diagonal and when n = 0 */
+            wins: (number | null)[][];
+            /** @description n[i][j]: tasks (instances) scored by both; 0 on the diagonal */
+            n: number[][];
+            /** @description sqrt(ln(1/delta) / (2 n)), the one-sided Hoeffding half-width; null on the diagonal and when n = 0 */
+            halfWidth: (number | null)[][];
+            /** @description wins - halfWidth > 1/2 (false on the diagonal and when n = 0) */
+            separated: boolean[][];
+        };
+        WhatIf: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            system: string;
+            /** @enum {string} */
+            method: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            /** @description Some non-negative task weights summing to 1 rank the system first (ties allowed) */
+            canWin: boolean;
+            /** @description task -> weight (summing to 1) with the largest margin, positive wherever that costs no margin; null when canWin is false */
+            weights: {
+                [key: string]: number;
+            } | null;
+            /** @description The method's score of the system minus the best other score under `weights`; null when canWin is false */
+            margin: number | null;
+            /** @description The LP optimum over all weightings (negative: by how much the system falls short at best) */
+            bestMargin: number;
         };
     };
     responses: never;
@@ -1676,6 +1750,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Robustness"];
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPairwise: {
+        parameters: {
+            query?: {
+                /** @description task (default): tasks; instance: every (task, instance) (needs instance-level scores) */
+                level?: "task" | "instance";
+                /** @description Hoeffding confidence parameter delta in (0, 0.5] (default 0.05) */
+                delta?: number;
+                /** @description json (default) or csv (one row per ordered pair) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matrices in leaderboard (mean) order; `?format=csv`: `system,opponent,wins,n,half_width,separated`, one row per ordered pair */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairwise"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWhatIf: {
+        parameters: {
+            query?: {
+                /** @description Method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda; others are 400 */
+                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            };
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIf"];
                 };
             };
             /** @description Not modified (If-None-Match matched the current ETag) */

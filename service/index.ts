@@ -16,6 +16,7 @@ import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
 import { createRobustnessService } from "./robustness.ts";
+import { createEvidenceService } from "./evidence.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions, type LeaderboardSource } from "./leaderboard.ts";
 import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
@@ -104,6 +105,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     badges: createBadgeService(leaderboards),
     /** Leave-one-task-out robustness, a view of the same cache (service/robustness.ts). */
     robustness: createRobustnessService(leaderboards, compute),
+    /** Pairwise evidence and what-if weights, views of the same cache (service/evidence.ts). */
+    evidence: createEvidenceService(leaderboards, compute, scores),
     health: {
       /** `SELECT 1` within `timeoutMs`; false at once while PostgreSQL is known to be down. */
       ping: (timeoutMs?: number) => database.ping(timeoutMs),
