@@ -13,7 +13,7 @@ const Delta = z
   .transform(Number)
   .pipe(z.number().gt(0, DELTA_MESSAGE).lte(0.5, DELTA_MESSAGE))
   .optional()
-  .openapi({ type: "number", exclusiveMinimum: 0, maximum: 0.5, description: "Hoeffding confidence parameter delta in (0, 0.5] (default 0.05)", example: "0.05" });
+  .openapi({ type: "number", exclusiveMinimum: 0, maximum: 0.5, description: "Hoeffding confidence parameter delta in (0, 0.5] (default 0.05)", example: 0.05 });
 
 export const PairwiseQuery = z.object({
   level: z.enum(["task", "instance"], { error: 'must be "task" or "instance"' }).optional().openapi({ description: "task (default): tasks; instance: every (task, instance) (needs instance-level scores)" }),
