@@ -500,6 +500,30 @@ export interface components {
                 [key: string]: string[][];
             };
             uncertainty?: components["schemas"]["UncertaintySummary"];
+            /** @description With minCoverage: the policy applied */
+            coverage?: {
+                minCoverage: {
+                    tasks: number;
+                } | {
+                    fraction: number;
+                };
+                /** @description Scored tasks a system needs to be ranked */
+                requiredTasks: number;
+            };
+            /** @description With minCoverage: the systems below it, not ranked (in slug order); CSV lists them after the ranked rows with empty rank and score cells */
+            incomplete?: {
+                slug: string;
+                name: string;
+                url: string | null;
+                submissionId: number;
+                submittedAt: string;
+                /** @description Number of tasks with a score */
+                coverage: number;
+                /** @description task slug -> score (absent = missing) */
+                scores: {
+                    [key: string]: number;
+                };
+            }[];
         };
         LeaderboardSystem: {
             slug: string;
@@ -1503,6 +1527,8 @@ export interface operations {
                 kemenyBudgetMs?: number;
                 /** @description json (default) or csv */
                 format?: "json" | "csv";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
                 /** @description bootstrap: add rank intervals, pTop1 and tie groups (resampling tasks at level=task, instances at level=instance) */
                 uncertainty?: "bootstrap";
                 /** @description Bootstrap resamples (default 1000; at most 2000 when kemeny is among the methods). Ignored without uncertainty. */
@@ -1590,6 +1616,10 @@ export interface operations {
             query?: {
                 /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
@@ -1660,6 +1690,10 @@ export interface operations {
             query?: {
                 /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
