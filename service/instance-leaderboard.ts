@@ -9,7 +9,7 @@ import type { BenchmarkRecord, InstanceScores } from "../db/index.ts";
 import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard-types.ts";
 import { requiredTasks, splitByCoverage } from "./coverage.ts";
 import { publicTask } from "./public-task.ts";
-import { attachUncertainty, reorderInstanceTable } from "./uncertainty.ts";
+import { attachUncertainty } from "./uncertainty.ts";
 
 /** Every method name of either level (query validation; the level decides which apply). */
 export const LEADERBOARD_METHODS = [...TASK_METHODS, ...INSTANCE_METHODS.filter((m) => !(TASK_METHODS as readonly string[]).includes(m))] as [
@@ -80,7 +80,7 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
   }
   const u = query.uncertainty;
   if (!u) return lb;
-  // instances resampled within each task, in the leaderboard's row order (ties in the tie groups follow it)
-  const shown = reorderInstanceTable(table, rows.map((r) => r.slug));
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapInstanceLevel(shown, query.methods as InstanceMethod[], opts));
+  // instances resampled within each task, in the snapshot's system order (not the first method's):
+  // each method's groups depend on its own resamples only
+  return attachUncertainty(lb, table.systems, u, (opts) => bootstrapInstanceLevel(table, query.methods as InstanceMethod[], opts));
 }

@@ -62,7 +62,7 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
   }
   const u = query.uncertainty;
   if (!u) return lb;
-  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
-  const shown = scoreTable(tasks, lb.systems);
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
+  // resampled in the snapshot's order (by slug), not the rows' (the first method's): each
+  // method's intervals and groups then depend on its own resamples only, whatever methods are listed
+  return attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods as TaskMethod[], opts));
 }

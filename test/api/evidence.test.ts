@@ -198,6 +198,25 @@ describe.each(backends())("evidence (%s)", (kind) => {
     });
   });
 
+  it("bootstrap tie groups and intervals of a method do not depend on the other methods listed (GLUE, seed 42)", async () => {
+    await seedGlue(api);
+    const lb = async (methods: string, samples = 1000) =>
+      (await get(`/api/v1/benchmarks/glue/leaderboard?methods=${methods}&uncertainty=bootstrap&seed=42&samples=${samples}`)).body;
+    const borda = await lb("borda");
+    const both = await lb("mean,borda");
+    expect(both.tieGroups.borda).toEqual(borda.tieGroups.borda);
+    const cells = (body: any, method: string) => Object.fromEntries(body.systems.map((s: any) => [s.slug, s.results[method]]));
+    expect(cells(both, "borda")).toEqual(cells(borda, "borda"));
+    // equal borda scores share a group
+    const score = cells(borda, "borda");
+    const groupOf = new Map<string, number>(borda.tieGroups.borda.flatMap((g: string[], i: number) => g.map((slug) => [slug, i] as [string, number])));
+    for (const a of Object.keys(score)) for (const b of Object.keys(score)) if (score[a].score === score[b].score) expect(groupOf.get(a), `${a} ${b}`).toBe(groupOf.get(b));
+    const kemeny = await lb("kemeny", 100);
+    const kemenyAfterMean = await lb("mean,kemeny", 100);
+    expect(kemenyAfterMean.tieGroups.kemeny).toEqual(kemeny.tieGroups.kemeny);
+    expect(cells(kemenyAfterMean, "kemeny")).toEqual(cells(kemeny, "kemeny"));
+  });
+
   describe("what-if weights", () => {
     const whatif = (system: string, method?: string) => get(`/api/v1/benchmarks/glue/systems/${system}/whatif${method ? `?method=${method}` : ""}`);
     const rank = (taskSlugs: string[], systems: GlueSystem[], weights: Record<string, number>, method: string) =>
