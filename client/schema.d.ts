@@ -327,6 +327,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
@@ -486,6 +493,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
