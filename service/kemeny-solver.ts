@@ -78,7 +78,9 @@ class HighsSession implements LinearSession {
       }
       if (!optimal) return { status: "limit", objective: NaN, bound: -Infinity };
       const objective = model.getObjectiveValue();
-      return { status: "optimal", x: model.getSolution().colValue, objective, bound: objective };
+      const solution = model.getSolution();
+      const hasDual = Number(model.info.get("dual_solution_status")) === 2;
+      return { status: "optimal", x: solution.colValue, objective, bound: objective, ...(hasDual ? { rowDual: solution.rowDual } : {}) };
     });
   }
 
