@@ -32,7 +32,7 @@ export {
   type BootstrapResult,
   type SystemUncertainty,
 } from "./bootstrap.ts";
-export { pairwiseTaskLevel, pairwiseInstanceLevel, pairwiseEvidenceWork, DEFAULT_PAIRWISE_DELTA, MAX_PAIRWISE_EVIDENCE_WORK, type PairwiseEvidence } from "./pairwise.ts";
+export { pairwiseTaskLevel, pairwiseInstanceLevel, pairwiseEvidenceWork, DEFAULT_PAIRWISE_DELTA, MAX_PAIRWISE_EVIDENCE_WORK, MAX_PAIRWISE_EVIDENCE_SYSTEMS, type PairwiseEvidence } from "./pairwise.ts";
 export { whatIf, taskPoints, replayMargin, isWhatIfMethod, WHATIF_METHODS, type WhatIfMethod, type WhatIfResult } from "./whatif.ts";
 export { leaveOneTaskOut, robustnessReport, ROBUSTNESS_KEMENY_TOTAL_BUDGETS, type LeaveOneTaskOut, type RobustnessOptions, type RobustnessReport } from "./robustness.ts";
 

@@ -16,6 +16,9 @@ export const DEFAULT_PAIRWISE_DELTA = 0.05;
  */
 export const MAX_PAIRWISE_EVIDENCE_WORK = 1_000_000_000;
 
+/** Most systems a matrix lists: 4 matrices of n^2 cells (500: a ~6 MB JSON body). */
+export const MAX_PAIRWISE_EVIDENCE_SYSTEMS = 500;
+
 export interface PairwiseEvidence {
   systems: string[];
   /** wins[i][j]: share of the common columns where systems[i] beats systems[j] (ties half); null on the diagonal and when n = 0. */

@@ -3,6 +3,7 @@
  * weights, serialized. Pure: runs in the compute worker (service/compute-worker.ts).
  */
 import {
+  MAX_PAIRWISE_EVIDENCE_SYSTEMS,
   MAX_PAIRWISE_EVIDENCE_WORK,
   pairwiseEvidenceWork,
   pairwiseInstanceLevel,
@@ -31,6 +32,10 @@ export interface PairwiseReport extends PairwiseEvidence {
 export type BoardRows = Pick<Leaderboard, "benchmark" | "tasks"> & { systems: { slug: string; scores: Record<string, number> }[] };
 
 function tooMuchWork(systems: number, columns: number): void {
+  if (systems > MAX_PAIRWISE_EVIDENCE_SYSTEMS)
+    throw invalid("too many systems for pairwise evidence", [
+      { field: "slug", message: `pairwise evidence lists at most ${MAX_PAIRWISE_EVIDENCE_SYSTEMS} systems (this benchmark has ${systems})` },
+    ]);
   if (pairwiseEvidenceWork(systems, columns) <= MAX_PAIRWISE_EVIDENCE_WORK) return;
   throw invalid("too many pairwise comparisons", [
     { field: "level", message: `${systems} systems over ${columns} columns is more than ${MAX_PAIRWISE_EVIDENCE_WORK} pairwise comparisons; use level=task` },

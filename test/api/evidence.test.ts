@@ -217,6 +217,16 @@ describe.each(backends())("evidence (%s)", (kind) => {
     expect(cells(kemenyAfterMean, "kemeny")).toEqual(cells(kemeny, "kemeny"));
   });
 
+  it("pairwise: more than 500 systems is a 400 (the matrices would be too large), not a 5xx", async () => {
+    await api.createBenchmark("wide", ["t1", "t2"]);
+    const submissions = Array.from({ length: 501 }, (_, i) => ({ system: { slug: `s${i}` }, scores: { t1: i % 7, t2: i % 11 } }));
+    expect((await api.call("POST", "/api/v1/benchmarks/wide/submissions", { body: { submissions } })).status).toBe(201);
+    const res = await get("/api/v1/benchmarks/wide/pairwise");
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_request");
+    expect(res.body.error.details[0].message).toContain("at most 500 systems");
+  });
+
   describe("what-if weights", () => {
     const whatif = (system: string, method?: string) => get(`/api/v1/benchmarks/glue/systems/${system}/whatif${method ? `?method=${method}` : ""}`);
     const rank = (taskSlugs: string[], systems: GlueSystem[], weights: Record<string, number>, method: string) =>
