@@ -123,7 +123,7 @@ export function createBadgeService(leaderboards: LeaderboardService) {
       const etag = etagFor(ref.benchmark.revision);
       if (etagMatches(options.ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
       // The leaderboard entry of (benchmark, revision, [m]) keeps the badge; the system is part of the name.
-      const { leaderboard: lb, body } = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
+      const produced = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
         const row = lb.systems.find((s) => s.slug === systemSlug);
         const tasks = lb.tasks.length;
         if (!row) {
@@ -133,7 +133,13 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         const cell = row.results[m];
         const of = lb.systems.length;
         return renderBadge({ label, message: badgeMessage(cell.rank, of, cell.interval, row.coverage, tasks), color: rankColor(cell.rank, of) }, format);
+      }).catch((err: unknown) => {
+        // a query the table cannot take (e.g. an interval badge: too many scores to bootstrap) is an error badge
+        if (err instanceof DomainError && err.kind === "invalid") return err;
+        throw err;
       });
+      if (produced instanceof DomainError) return errorBadge(400, label, "bad request", format, produced.message);
+      const { leaderboard: lb, body } = produced;
       if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
       return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };
     },

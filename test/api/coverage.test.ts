@@ -127,4 +127,21 @@ describe.each(backends())("coverage policy (%s)", (kind) => {
     expect(svg.body).toMatch(/#3 \(\d+-\d+\) of 105/);
     expect((await get(`/api/v1/benchmarks/glue/systems/${lb.systems[2].slug}/badge.svg?interval=yes`)).status).toBe(400);
   });
+
+  it("an interval badge on a table too large for the default bootstrap is an error badge (400), not a JSON error", async () => {
+    const tasks = Array.from({ length: 17 }, (_, t) => `t${t}`);
+    await api.createBenchmark("big", tasks);
+    const submissions = Array.from({ length: 1000 }, (_, i) => ({ system: { slug: `s${i}` }, scores: Object.fromEntries(tasks.map((t, k) => [t, (i * 7 + k * 13) % 101])) }));
+    expect((await api.call("POST", "/api/v1/benchmarks/big/submissions", { body: { submissions } })).status).toBe(201);
+    // 1000 x 17 scores x 1000 resamples is beyond the bootstrap's work cap
+    const svg = await get("/api/v1/benchmarks/big/systems/s1/badge.svg?interval=1&method=mean");
+    expect(svg.status).toBe(400);
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(svg.body).toContain("bad request");
+    const json = await get("/api/v1/benchmarks/big/systems/s1/badge.json?interval=1&method=mean");
+    expect(json.status).toBe(400);
+    expect(json.body).toMatchObject({ schemaVersion: 1, isError: true, error: { code: "invalid_request" } });
+    expect(json.body.error.message).toContain("samples");
+    expect((await get("/api/v1/benchmarks/big/systems/s1/badge.json?method=mean")).body.message).toMatch(/^#\d+ of 1000$/);
+  });
 });
