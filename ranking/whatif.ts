@@ -138,7 +138,9 @@ export function whatIf(table: Table, method: WhatIfMethod, s: number, solver: Li
   // among (near-)optimal weights, the largest common minimum weight
   const floor = Math.min(t.value - MARGIN_SLACK * Math.abs(t.value), t.value);
   const spread = solveLp(solver, c, rivals, diff, "spread", floor);
-  const candidates = [spread?.w, t.w].filter((w): w is Float64Array => w !== undefined).map((w) => positive(w, t.value, tol, rivals, diff));
+  // positive weights first (POST /api/v1/rank takes only those), then the LP's own
+  const optimal = [spread?.w, t.w].filter((w): w is Float64Array => w !== undefined);
+  const candidates = [...optimal.map((w) => positive(w, t.value, tol, rivals, diff)), ...optimal];
   for (const w of candidates) {
     const r = finish(table, method, s, Array.from(w), cols, t.value);
     if (r.canWin) return r;
@@ -148,20 +150,22 @@ export function whatIf(table: Table, method: WhatIfMethod, s: number, solver: Li
 
 /**
  * Weights with no zero where that costs (almost) no margin: w blended with the uniform weights,
- * (1 - l) w + l / c, where l keeps the margin (concave in w) at least t (1 - MARGIN_SLACK).
- * A margin of 0 (a tie for first) is kept as it is.
+ * (1 - l) w + l / c, where l keeps the margin (concave in w) at least t (1 - MARGIN_SLACK); for
+ * a margin of 0 (the system can only tie for first), at least -5e-10, half the smallest tie
+ * tolerance of the ranking (so the replay still ties). The caller replays every candidate.
  */
 function positive(w: Float64Array, t: number, tol: number, rivals: number[], diff: (o: number, j: number) => number): Float64Array {
   const c = w.length;
-  if (t <= tol || w.every((x) => x > 0)) return w;
+  if (w.every((x) => x > 0)) return w;
   let uniform = Infinity;
   for (const o of rivals) {
     let sum = 0;
     for (let j = 0; j < c; j++) sum += diff(o, j) / c;
     uniform = Math.min(uniform, sum);
   }
-  const l = uniform >= t ? 0.5 : (MARGIN_SLACK * t) / (t - uniform);
-  return w.map((x) => (1 - l) * x + l / c);
+  const loss = t > tol ? MARGIN_SLACK * t : 5e-10 + Math.min(0, t);
+  const l = uniform >= t ? 0.5 : loss > 0 ? loss / (t - uniform) : 0;
+  return l > 0 ? w.map((x) => (1 - l) * x + l / c) : w;
 }
 
 interface LpAnswer {

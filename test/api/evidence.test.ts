@@ -300,6 +300,32 @@ describe.each(backends())("evidence (%s)", (kind) => {
       expect((await get("/api/v1/benchmarks/nope/systems/x/whatif")).status).toBe(404);
     });
 
+    it("a system that can only tie for first: canWin, margin 0, positive weights that replay to a shared rank 1", async () => {
+      await api.createBenchmark("tie", ["t1", "t2"]);
+      const rows: Record<string, Record<string, number>> = { a: { t1: 5, t2: 9 }, b: { t1: 5, t2: 1 }, c: { t1: 1, t2: 1 } };
+      const submissions = Object.entries(rows).map(([slug, scores]) => ({ system: { slug }, scores }));
+      expect((await api.call("POST", "/api/v1/benchmarks/tie/submissions", { body: { submissions } })).status).toBe(201);
+      for (const method of ["mean", "borda", "plurality"]) {
+        const res = await get(`/api/v1/benchmarks/tie/systems/b/whatif?method=${method}`);
+        expect(res.status, method).toBe(200);
+        expect(res.body, method).toMatchObject({ canWin: true, margin: 0 });
+        expect(Math.abs(res.body.bestMargin), method).toBeLessThan(1e-6);
+        const w = res.body.weights as Record<string, number>;
+        expect(w.t1 + w.t2).toBeCloseTo(1, 12);
+        expect(w.t2, method).toBeGreaterThan(0);
+        expect(w.t2, method).toBeLessThan(1e-6);
+        const replay = await api.call("POST", "/api/v1/rank", {
+          token: null,
+          body: { tasks: [{ slug: "t1", weight: w.t1 }, { slug: "t2", weight: w.t2 }], systems: Object.entries(rows).map(([slug, scores]) => ({ slug, scores })), methods: [method] },
+        });
+        expect(replay.status, method).toBe(200);
+        const rank = Object.fromEntries(replay.body.systems.map((r: any) => [r.slug, r.results[method].rank]));
+        expect(rank, method).toMatchObject({ a: 1, b: 1 });
+      }
+      // c is beaten on both tasks by a: no weighting helps
+      expect((await get("/api/v1/benchmarks/tie/systems/c/whatif?method=mean")).body).toMatchObject({ canWin: false, weights: null, margin: null });
+    });
+
     it("missing scores: borda answers; a mean over different task sets is a 400 naming method", async () => {
       await seedSmall(api);
       const borda = await get("/api/v1/benchmarks/small/systems/d/whatif?method=borda");
