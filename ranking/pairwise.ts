@@ -49,7 +49,9 @@ function addColumn(values: ArrayLike<number>, off: number, stride: number, n: nu
       const b = values[off + j * stride];
       if (b !== b) continue;
       count[i * n + j]++;
-      if (tied(a, b)) {
+      // tied(a, b), with the common case (clearly apart) decided without it
+      const d = a > b ? a - b : b - a;
+      if (d <= 1e-9 || (d <= 1e-9 * (1 + (a < 0 ? -a : a) + (b < 0 ? -b : b)) && tied(a, b))) {
         twice[i * n + j]++;
         twice[j * n + i]++;
       } else if (a > b) twice[i * n + j] += 2;
