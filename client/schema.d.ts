@@ -667,8 +667,8 @@ export interface components {
             } | null;
             /** @description The method's score of the system minus the best other score under `weights`; null when canWin is false */
             margin: number | null;
-            /** @description The LP optimum over all weightings (negative: by how much the system falls short at best) */
-            bestMargin: number;
+            /** @description The best margin over all weightings (negative: by how much the system falls short at best); null when no weighting gives the system a score */
+            bestMargin: number | null;
         };
     };
     responses: never;

@@ -22,7 +22,6 @@ import { computeMethod, type ScoreMethod } from "./methods.ts";
 import { ranksFromScores } from "./ranks.ts";
 import { weightedColumns } from "./resample.ts";
 import { Table } from "./table.ts";
-import { RankingInputError } from "./types.ts";
 
 /** Methods whose score is a weighted sum (or a weighted mean) of per-task points. */
 export const WHATIF_METHODS = ["mean", "mean-minmax", "mean-zscore", "winrate", "plurality", "dowdall", "borda"] as const satisfies readonly ScoreMethod[];
@@ -100,28 +99,23 @@ export function whatIf(table: Table, method: WhatIfMethod, s: number, solver: Li
   let cols: number[] = [];
   for (let k = 0; k < m; k++) if (!isMean || points[s * m + k] === points[s * m + k]) cols.push(k);
   const rivals: number[] = [];
+  let sameTasks = true;
   for (let o = 0; o < n; o++) {
     if (o === s) continue;
     if (isMean) {
       let any = false;
-      let same = true;
       for (let k = 0; k < m; k++) {
         const counts = points[o * m + k] === points[o * m + k];
         any ||= counts;
-        if (counts !== (points[s * m + k] === points[s * m + k])) same = false;
+        if (counts !== (points[s * m + k] === points[s * m + k])) sameTasks = false;
       }
       if (!any) continue; // no score at all: ranks last whatever the weights
-      if (!same)
-        throw new RankingInputError([
-          {
-            field: "method",
-            message: `${method} averages each system over the tasks it counts, and "${table.systems[s]}" and "${table.systems[o]}" count different tasks (missing scores): its score is not linear in the task weights; use borda, plurality or dowdall, which score missing results (RANKING.md)`,
-          },
-        ]);
     }
     rivals.push(o);
   }
   if (isMean && cols.length === 0) return { method, canWin: false, weights: null, margin: null, bestMargin: -Infinity };
+  // a weighted mean over different task sets: a ratio of weighted sums, searched over its level
+  if (isMean && !sameTasks) return whatIfRatio(table, method, s, points, rivals, solver);
   if (!isMean) cols = Array.from({ length: m }, (_, k) => k);
   const c = cols.length;
   let scale = 1;
@@ -166,6 +160,134 @@ function positive(w: Float64Array, t: number, tol: number, rivals: number[], dif
   const loss = t > tol ? MARGIN_SLACK * t : 5e-10 + Math.min(0, t);
   const l = uniform >= t ? 0.5 : loss > 0 ? loss / (t - uniform) : 0;
   return l > 0 ? w.map((x) => (1 - l) * x + l / c) : w;
+}
+
+/** Most LPs the ratio search (whatIfRatio) solves before it answers with what it has. */
+const MAX_RATIO_LPS = 300;
+
+/**
+ * What-if for a mean-family method whose systems count different tasks (missing scores): the
+ * score r_u(w) = N_u(w) / D_u(w) (weighted sum of u's points over the tasks u counts, over
+ * their weight) is not linear in w. Fixing s's denominator D_s(w) = 1 (the ratios do not
+ * change when w is scaled), for a level lambda
+ *
+ *   G(lambda) = max N_s(w)  s.t.  w >= 0, D_s(w) = 1, N_o(w) - lambda D_o(w) <= 0 for every rival o
+ *
+ * is an LP, and the best margin is max over lambda of F(lambda) = G(lambda) - lambda (at the
+ * optimum lambda is the best rival's score). G never decreases as lambda grows (each rival's
+ * row only loosens), so on [L, U] F <= G(U) - L: a branch and bound over lambda in
+ * [min points, max points] with that bound finds the best margin within 1e-9 of the points'
+ * scale, or proves that it is negative. (A rival with D_o(w) = 0 counts nothing and ranks last.)
+ */
+function whatIfRatio(table: Table, method: WhatIfMethod, s: number, points: Float64Array, rivals: number[], solver: LinearSolver): WhatIfResult {
+  const { m } = table;
+  const counts = (u: number, k: number) => points[u * m + k] === points[u * m + k];
+  // tasks some system counts (the others cannot change any score: weight 0)
+  const cols: number[] = [];
+  for (let k = 0; k < m; k++) if (counts(s, k) || rivals.some((o) => counts(o, k))) cols.push(k);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const u of [s, ...rivals]) for (const k of cols) if (counts(u, k)) (lo = Math.min(lo, points[u * m + k])), (hi = Math.max(hi, points[u * m + k]));
+  const scale = Math.max(1, Math.abs(lo), Math.abs(hi));
+  const eps = 1e-9 * scale;
+  let lps = 0;
+  const G = (lambda: number): { value: number; w: Float64Array | null } => {
+    lps++;
+    return ratioLp(solver, cols, s, rivals, points, m, lambda);
+  };
+  let best = { margin: -Infinity, w: null as Float64Array | null };
+  const offer = (lambda: number, g: { value: number; w: Float64Array | null }) => {
+    if (g.w && g.value - lambda > best.margin) best = { margin: g.value - lambda, w: g.w };
+  };
+  offer(lo, G(lo));
+  const gHi = G(hi);
+  offer(hi, gHi);
+  // open intervals [L, U] with G(U); bound G(U) - L
+  const open: { L: number; U: number; gU: number }[] = [{ L: lo, U: hi, gU: gHi.value }];
+  while (open.length) {
+    open.sort((a, b) => b.gU - b.L - (a.gU - a.L));
+    const top = open[0];
+    if (top.gU - top.L <= best.margin + eps || lps >= MAX_RATIO_LPS) break;
+    open.shift();
+    const mid = (top.L + top.U) / 2;
+    const gMid = G(mid);
+    offer(mid, gMid);
+    if (gMid.value - top.L > best.margin + eps) open.push({ L: top.L, U: mid, gU: gMid.value });
+    if (top.gU - mid > best.margin + eps) open.push({ L: mid, U: top.U, gU: top.gU });
+  }
+  const tol = 1e-7 * scale;
+  const bestMargin = best.margin;
+  if (!best.w || bestMargin < -tol) return { method, canWin: false, weights: null, margin: null, bestMargin };
+  const w = best.w;
+  const c = w.length;
+  let sum = 0;
+  for (const x of w) sum += x;
+  const normal = w.map((x) => x / sum);
+  // positive weights where a small blend with the uniform ones keeps the system first (replayed)
+  for (const l of [1e-6, 1e-9, 1e-12, 0]) {
+    const r = finish(table, method, s, Array.from(normal, (x) => (1 - l) * x + l / c), cols, bestMargin);
+    if (r.canWin) return r;
+  }
+  return { method, canWin: false, weights: null, margin: null, bestMargin };
+}
+
+/**
+ * G(lambda) of whatIfRatio and its maximiser (weights over `cols`; value -Infinity and no
+ * weights when infeasible). The weights are unbounded above (only ratios matter); should the
+ * solver not settle that model, it is solved again with every weight at most 10^6 times s's.
+ */
+function ratioLp(solver: LinearSolver, cols: number[], s: number, rivals: number[], points: Float64Array, m: number, lambda: number): { value: number; w: Float64Array | null } {
+  return ratioLpWithin(solver, cols, s, rivals, points, m, lambda, Infinity) ?? ratioLpWithin(solver, cols, s, rivals, points, m, lambda, 1e6) ?? fail();
+}
+
+function fail(): never {
+  throw new Error("what-if: the LP solver did not settle the model");
+}
+
+function ratioLpWithin(
+  solver: LinearSolver,
+  cols: number[],
+  s: number,
+  rivals: number[],
+  points: Float64Array,
+  m: number,
+  lambda: number,
+  cap: number,
+): { value: number; w: Float64Array | null } | null {
+  const c = cols.length;
+  const cost = new Float64Array(c);
+  const counted = (u: number, j: number) => points[u * m + cols[j]] === points[u * m + cols[j]];
+  for (let j = 0; j < c; j++) if (counted(s, j)) cost[j] = -points[s * m + cols[j]];
+  const session = solver.open({ numCols: c, cost, offset: 0, colLower: new Float64Array(c), colUpper: new Float64Array(c).fill(cap) });
+  if (!session) throw new Error("what-if: the LP solver is not available");
+  try {
+    const starts: number[] = [0];
+    const index: number[] = [];
+    const value: number[] = [];
+    const lower: number[] = [];
+    const upper: number[] = [];
+    for (let j = 0; j < c; j++) if (counted(s, j)) (index.push(j), value.push(1));
+    starts.push(index.length);
+    lower.push(1);
+    upper.push(1);
+    for (const o of rivals) {
+      for (let j = 0; j < c; j++)
+        if (counted(o, j)) {
+          const d = points[o * m + cols[j]] - lambda;
+          if (d !== 0) (index.push(j), value.push(d));
+        }
+      starts.push(index.length);
+      lower.push(-Infinity);
+      upper.push(0);
+    }
+    session.addRows({ starts: Int32Array.from(starts), index: Int32Array.from(index), value: Float64Array.from(value), lower: Float64Array.from(lower), upper: Float64Array.from(upper) });
+    const r = session.solve({ integer: false, timeLimitSec: 10 });
+    if (r.status === "infeasible") return { value: -Infinity, w: null };
+    if (r.status !== "optimal" || !r.x) return null;
+    return { value: -r.objective, w: Float64Array.from(r.x, (x) => Math.max(0, x)) };
+  } finally {
+    session.close();
+  }
 }
 
 interface LpAnswer {

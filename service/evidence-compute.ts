@@ -68,8 +68,8 @@ export interface WhatIfReport {
   canWin: boolean;
   weights: Record<string, number> | null;
   margin: number | null;
-  /** The LP optimum: the largest margin any weighting gives (negative: by how much the system falls short at best). */
-  bestMargin: number;
+  /** The LP optimum: the largest margin any weighting gives (negative: by how much the system falls short at best); null when no weighting scores the system. */
+  bestMargin: number | null;
 }
 
 export function computeWhatIf(board: BoardRows, system: string, method: WhatIfMethod, lpSolver: LinearSolver | undefined): WhatIfReport {
@@ -79,5 +79,5 @@ export function computeWhatIf(board: BoardRows, system: string, method: WhatIfMe
   const table = scoreTable(board.tasks, board.systems);
   if (table.m === 0) throw new RankingInputError([{ field: "method", message: "the benchmark has no tasks to weigh" }]);
   const r = whatIf(table, method, s, lpSolver);
-  return { benchmark: board.benchmark, system, method, canWin: r.canWin, weights: r.weights, margin: r.margin, bestMargin: r.bestMargin };
+  return { benchmark: board.benchmark, system, method, canWin: r.canWin, weights: r.weights, margin: r.margin, bestMargin: Number.isFinite(r.bestMargin) ? r.bestMargin : null };
 }

@@ -326,15 +326,43 @@ describe.each(backends())("evidence (%s)", (kind) => {
       expect((await get("/api/v1/benchmarks/tie/systems/c/whatif?method=mean")).body).toMatchObject({ canWin: false, weights: null, margin: null });
     });
 
-    it("missing scores: borda answers; a mean over different task sets is a 400 naming method", async () => {
-      await seedSmall(api);
+    it("missing scores: borda scores them; the mean over different task sets is searched exactly and replays", async () => {
+      const rows = await seedSmall(api);
       const borda = await get("/api/v1/benchmarks/small/systems/d/whatif?method=borda");
       expect(borda.status).toBe(200);
       // d has one score, the best on t3: all weight on t3 puts it first (expected Borda points, RANKING.md)
       expect(borda.body.canWin).toBe(true);
-      const mean = await get("/api/v1/benchmarks/small/systems/a/whatif?method=mean");
-      expect(mean.status).toBe(400);
-      expect(mean.body.error.details[0].field).toBe("method");
+      // a task of weight 0 is left out of the replay (POST /api/v1/rank takes positive weights)
+      const replay = async (system: string, method: string, w: Record<string, number>) => {
+        const tasks = [{ slug: "t1", weight: w.t1 }, { slug: "t2", higherIsBetter: false, weight: w.t2 }, { slug: "t3", weight: w.t3 }].filter((t) => t.weight > 0);
+        const kept = new Set(tasks.map((t) => t.slug));
+        const res = await api.call("POST", "/api/v1/rank", {
+          token: null,
+          body: {
+            tasks,
+            systems: Object.entries(rows).map(([slug, scores]) => ({ slug, scores: Object.fromEntries(Object.entries(scores).filter(([t]) => kept.has(t))) })),
+            methods: [method],
+          },
+        });
+        expect(res.status).toBe(200);
+        return res.body.systems.find((r: any) => r.slug === system).results[method].rank;
+      };
+      // e (only t1, the worst there) wins the mean when t2 dominates: the others' means go negative (t2 is lower-is-better)
+      for (const [system, method] of [["d", "mean"], ["e", "mean"], ["d", "mean-minmax"], ["d", "winrate"]]) {
+        const res = await get(`/api/v1/benchmarks/small/systems/${system}/whatif?method=${method}`);
+        expect(res.status, `${system} ${method}`).toBe(200);
+        expect(res.body.canWin, `${system} ${method}`).toBe(true);
+        expect(await replay(system, method, res.body.weights), `${system} ${method}`).toBe(1);
+        // e wins only with no weight at all on t3 (d, scored on t3 alone, would then average 9)
+        if (system === "e") expect(res.body.weights.t3, method).toBe(0);
+        else for (const v of Object.values(res.body.weights as Record<string, number>)) expect(v, `${system} ${method}`).toBeGreaterThan(0);
+      }
+      // e is last on its one task: its win rate is 0 whatever the weights
+      expect((await get("/api/v1/benchmarks/small/systems/e/whatif?method=winrate")).body).toMatchObject({ canWin: false, weights: null });
+      // c counts the same tasks as a and is worse on each: no weighting helps
+      const c = await get("/api/v1/benchmarks/small/systems/c/whatif?method=mean");
+      expect(c.body).toMatchObject({ canWin: false, weights: null, margin: null });
+      expect(c.body.bestMargin).toBeLessThan(0);
     });
   });
 });

@@ -73,7 +73,10 @@ export const WhatIf = z
       .nullable()
       .openapi({ description: "task -> weight (summing to 1) with the largest margin, positive wherever that costs no margin; null when canWin is false" }),
     margin: z.number().nullable().openapi({ description: "The method's score of the system minus the best other score under `weights`; null when canWin is false" }),
-    bestMargin: z.number().openapi({ description: "The LP optimum over all weightings (negative: by how much the system falls short at best)" }),
+    bestMargin: z
+      .number()
+      .nullable()
+      .openapi({ description: "The best margin over all weightings (negative: by how much the system falls short at best); null when no weighting gives the system a score" }),
   })
   .openapi("WhatIf");
 
