@@ -15,7 +15,10 @@
  * is solved with the injected LP solver (HiGHS in the service); the system can win iff t* >= 0
  * (within the ranking tolerance). Among optimal weights, a second LP picks ones that give every
  * task the largest possible common minimum weight (strictly positive where possible), so the
- * weights can be passed to `POST /api/v1/rank` as they are. Pure: no I/O.
+ * weights can be passed to `POST /api/v1/rank` as they are. When a mean-family method's
+ * systems count different tasks (missing scores) the score is a ratio of weighted sums and
+ * `whatIfRatio` answers instead (a branch and bound over the best rival's level, one LP per
+ * level). Every answer is replayed through the method before it is returned. Pure: no I/O.
  */
 import type { LinearSolver } from "./lp.ts";
 import { computeMethod, type ScoreMethod } from "./methods.ts";
@@ -87,9 +90,7 @@ export function replayMargin(table: Table, method: WhatIfMethod, s: number, weig
 const MARGIN_SLACK = 1e-6;
 
 /**
- * Solve the what-if LP for system index `s`. Throws RankingInputError (field `method`) when a
- * mean-family method averages different systems over different task sets (its score is then a
- * ratio of weighted sums, not linear in the weights), and a plain Error when the solver fails.
+ * Solve the what-if problem for system index `s` (a plain Error when the solver fails).
  */
 export function whatIf(table: Table, method: WhatIfMethod, s: number, solver: LinearSolver): WhatIfResult {
   const { n, m } = table;

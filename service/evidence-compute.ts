@@ -78,6 +78,13 @@ export function computeWhatIf(board: BoardRows, system: string, method: WhatIfMe
   if (!lpSolver) throw unavailable("the linear-programming solver is not available; try again shortly");
   const table = scoreTable(board.tasks, board.systems);
   if (table.m === 0) throw new RankingInputError([{ field: "method", message: "the benchmark has no tasks to weigh" }]);
-  const r = whatIf(table, method, s, lpSolver);
+  let r;
+  try {
+    r = whatIf(table, method, s, lpSolver);
+  } catch (err) {
+    if (err instanceof RankingInputError) throw err;
+    // a solver failure (a WASM abort, a model it could not settle) is the server's, and passing
+    throw unavailable("the linear-programming solver failed on this question; try again shortly");
+  }
   return { benchmark: board.benchmark, system, method, canWin: r.canWin, weights: r.weights, margin: r.margin, bestMargin: Number.isFinite(r.bestMargin) ? r.bestMargin : null };
 }
