@@ -22,6 +22,7 @@ import { registerModeration } from "./routes/moderation/index.ts";
 import { registerTransfer } from "./routes/transfer/index.ts";
 import { registerRank } from "./routes/rank/index.ts";
 import { registerRobustness } from "./routes/robustness/index.ts";
+import { registerEvidence } from "./routes/evidence/index.ts";
 import { registerSubmissions } from "./routes/submissions/index.ts";
 
 export type { AppEnv } from "./env.ts";
@@ -34,7 +35,7 @@ export interface AppDeps {
 }
 
 /** Route registrars, in mount order. Each takes the app and calls `app.openapi(route, handler)`. */
-export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerModeration, registerTransfer];
+export const ROUTES: ((app: OpenAPIHono<AppEnv>) => void)[] = [registerHealth, registerRank, registerBenchmarks, registerSubmissions, registerInstances, registerLeaderboards, registerRobustness, registerEvidence, registerModeration, registerTransfer];
 
 /** Streaming uploads (instance-level scores) are exempt from the JSON body limit. */
 const STREAMING_TYPES = /^(text\/csv|application\/x-ndjson)\b/i;

@@ -2,6 +2,7 @@
  * `npm run bench [group ...]`: runs every bench group in turn (or the named ones). Add a group by
  * importing its runner below.
  */
+import { runEvidenceBenches } from "./evidence.ts";
 import { runInstanceBenches } from "./instances.ts";
 import { runLeaderboardBenches } from "./leaderboard.ts";
 import { runLoadBenches } from "./load.ts";
@@ -14,6 +15,7 @@ const groups: [string, () => void | Promise<void>][] = [
   ["instances", runInstanceBenches],
   ["operations", runOperationsBenches],
   ["load", runLoadBenches],
+  ["evidence", runEvidenceBenches],
 ];
 
 const wanted = process.argv.slice(2);

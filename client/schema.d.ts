@@ -255,6 +255,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmarks/{slug}/pairwise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairwise evidence: win shares over common tasks (or instances) with Hoeffding half-widths */
+        get: operations["getPairwise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/systems/{system}/whatif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Task weights under which the system ranks first, with the largest margin (a linear program) */
+        get: operations["getWhatIf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/benchmarks/{slug}/systems/{system}": {
         parameters: {
             query?: never;
@@ -429,6 +463,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
@@ -611,6 +652,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
@@ -625,6 +673,30 @@ export interface components {
                 [key: string]: string[][];
             };
             uncertainty?: components["schemas"]["UncertaintySummary"];
+            /** @description With minCoverage: the policy applied */
+            coverage?: {
+                minCoverage: {
+                    tasks: number;
+                } | {
+                    fraction: number;
+                };
+                /** @description Scored tasks a system needs to be ranked */
+                requiredTasks: number;
+            };
+            /** @description With minCoverage: the systems below it, not ranked (in slug order); CSV lists them after the ranked rows with empty rank and score cells */
+            incomplete?: {
+                slug: string;
+                name: string;
+                url: string | null;
+                submissionId: number;
+                submittedAt: string;
+                /** @description Number of tasks with a score */
+                coverage: number;
+                /** @description task slug -> score (absent = missing) */
+                scores: {
+                    [key: string]: number;
+                };
+            }[];
         };
         LeaderboardSystem: {
             slug: string;
@@ -716,6 +788,46 @@ export interface components {
             top1: string;
             /** @description Every system ranked first without the task */
             top1Tied: string[];
+        };
+        Pairwise: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            /** @enum {string} */
+            level: "task" | "instance";
+            delta: number;
+            /** @description Row and column order: the mean leaderboard's order */
+            systems: string[];
+            /** @description wins[i][j]: share of the tasks (instances) scored by both where systems[i] beats systems[j], ties (within the ranking tolerance) counting half; null on the diagonal and when n = 0 */
+            wins: (number | null)[][];
+            /** @description n[i][j]: tasks (instances) scored by both; 0 on the diagonal */
+            n: number[][];
+            /** @description sqrt(ln(1/delta) / (2 n)), the one-sided Hoeffding half-width; null on the diagonal and when n = 0 */
+            halfWidth: (number | null)[][];
+            /** @description wins - halfWidth > 1/2 (false on the diagonal and when n = 0) */
+            separated: boolean[][];
+        };
+        WhatIf: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            system: string;
+            /** @enum {string} */
+            method: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            /** @description Some non-negative task weights summing to 1 rank the system first (ties allowed) */
+            canWin: boolean;
+            /** @description task -> weight (summing to 1) with the largest margin, positive wherever that costs no margin; null when canWin is false */
+            weights: {
+                [key: string]: number;
+            } | null;
+            /** @description The method's score of the system minus the best other score under `weights`; null when canWin is false */
+            margin: number | null;
+            /** @description The best margin over all weightings (negative: by how much the system falls short at best); null when no weighting gives the system a score */
+            bestMargin: number | null;
         };
         SystemDetails: {
             slug: string;
@@ -1934,6 +2046,8 @@ export interface operations {
                 kemenyBudgetMs?: number;
                 /** @description json (default) or csv */
                 format?: "json" | "csv";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
                 /** @description bootstrap: add rank intervals, pTop1 and tie groups (resampling tasks at level=task, instances at level=instance) */
                 uncertainty?: "bootstrap";
                 /** @description Bootstrap resamples (default 1000; at most 2000 when kemeny is among the methods). Ignored without uncertainty. */
@@ -2021,6 +2135,10 @@ export interface operations {
             query?: {
                 /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
@@ -2091,6 +2209,10 @@ export interface operations {
             query?: {
                 /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
@@ -2181,6 +2303,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Robustness"];
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPairwise: {
+        parameters: {
+            query?: {
+                /** @description task (default): tasks; instance: every (task, instance) (needs instance-level scores) */
+                level?: "task" | "instance";
+                /** @description Hoeffding confidence parameter delta in (0, 0.5] (default 0.05) */
+                delta?: number;
+                /** @description json (default) or csv (one row per ordered pair) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matrices in leaderboard (mean) order; `?format=csv`: `system,opponent,wins,n,half_width,separated`, one row per ordered pair */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairwise"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWhatIf: {
+        parameters: {
+            query?: {
+                /** @description Method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda; others are 400 */
+                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            };
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIf"];
                 };
             };
             /** @description Not modified (If-None-Match matched the current ETag) */

@@ -9,8 +9,9 @@
  *
  * Per system and method: `interval` = nearest-rank 2.5th and 97.5th percentiles of its rank
  * over the resamples, `pTop1` = share of resamples where it ranks first (a k-way tie for first
- * gives 1/k each). `tieGroups`: the full-data rank order cut where the group's first system
- * ranks strictly above the next one in at least 95% of the resamples.
+ * gives 1/k each). `tieGroups`: the full-data rank order (ties: input order) cut where every
+ * system sharing the group's first rank ranks strictly above every system sharing the next rank
+ * in at least 95% of the resamples; systems sharing a rank are never split.
  */
 import { DEFAULT_KEMENY_BUDGET_MS, type KemenyOptions } from "./kemeny.ts";
 import { addBordaPoints } from "./methods.ts";
@@ -152,15 +153,25 @@ class MethodSamples {
         pTop1: this.pTop1(s),
       });
     }
+    // Walk the full-data rank levels (systems sharing a rank form one level, never split). A
+    // level starts a new group when EVERY leader (the current group's first level) ranks
+    // strictly above EVERY system of the level in >= 95% of the resamples (integer form), else
+    // it joins the group: a function of the ranks and this method's resamples only, whatever
+    // order the systems come in.
     const groups: string[][] = [];
-    let leader = -1;
-    for (const s of rankOrder(full)) {
-      // integer form of separation / samples >= 0.95
-      if (leader < 0 || 20 * this.separation(leader, s) >= 19 * samples) {
+    let leaders: number[] = [];
+    const order = rankOrder(full);
+    for (let p = 0; p < order.length; ) {
+      let q = p + 1;
+      while (q < order.length && full[order[q]] === full[order[p]]) q++;
+      const level = order.slice(p, q);
+      p = q;
+      const separated = leaders.length > 0 && leaders.every((a) => level.every((b) => 20 * this.separation(a, b) >= 19 * samples));
+      if (leaders.length === 0 || separated) {
         groups.push([]);
-        leader = s;
+        leaders = level;
       }
-      groups[groups.length - 1].push(systems[s]);
+      groups[groups.length - 1].push(...level.map((s) => systems[s]));
     }
     return { cells, groups };
   }

@@ -2,7 +2,7 @@
  * Podium ranking engine: pure TypeScript, no I/O (runs in Node and Cloudflare Workers).
  * Semantics: ranking/SEMANTICS.md. `rankTable` is synchronous.
  */
-import { defaultNow, solveKemeny } from "./kemeny.ts";
+import { defaultNow, solveKemeny, swappableNeighbours } from "./kemeny.ts";
 import type { LinearSolver } from "./lp.ts";
 import { computeMethod, condorcetWinnerIndex, type ScoreMethod } from "./methods.ts";
 import { ranksFromOrder } from "./ranks.ts";
@@ -13,7 +13,7 @@ import { isTaskMethod, pairwiseLimitIssue, RankingInputError, TASK_METHODS, type
 export * from "./types.ts";
 export { Table, buildTable, computeTaskRanks, computePairwise, type TableSpec, type TaskRanks } from "./table.ts";
 export { computeMethod, condorcetWinnerIndex, SCORE_METHODS, type ScoreMethod } from "./methods.ts";
-export { solveKemeny, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, KEMENY_LP_MAX_SYSTEMS, KEMENY_BB_MAX_SYSTEMS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
+export { solveKemeny, swappableNeighbours, kemenyAgreement, majorityComponents, kemenyDp, DEFAULT_KEMENY_BUDGET_MS, KEMENY_LP_MAX_SYSTEMS, KEMENY_BB_MAX_SYSTEMS, type KemenyResult, type KemenyOptions } from "./kemeny.ts";
 export type { LinearSolver, LinearSession, LinearModel, LinearRows, SolveOptions, LinearProgramResult } from "./lp.ts";
 export { ranksFromScores, kendallTauB, tied } from "./ranks.ts";
 export { rankInstances, type InstanceTable, type InstanceTask } from "./instance.ts";
@@ -32,6 +32,8 @@ export {
   type BootstrapResult,
   type SystemUncertainty,
 } from "./bootstrap.ts";
+export { pairwiseTaskLevel, pairwiseInstanceLevel, pairwiseEvidenceWork, DEFAULT_PAIRWISE_DELTA, MAX_PAIRWISE_EVIDENCE_WORK, MAX_PAIRWISE_EVIDENCE_SYSTEMS, type PairwiseEvidence } from "./pairwise.ts";
+export { whatIf, taskPoints, replayMargin, isWhatIfMethod, WHATIF_METHODS, type WhatIfMethod, type WhatIfResult } from "./whatif.ts";
 export { leaveOneTaskOut, robustnessReport, ROBUSTNESS_KEMENY_TOTAL_BUDGETS, type LeaveOneTaskOut, type RobustnessOptions, type RobustnessReport } from "./robustness.ts";
 
 /** Validate a RankInput and turn it into the internal Table. Throws RankingInputError. */
@@ -123,7 +125,8 @@ export function rankPreparedTable(table: Table, methods: readonly TaskMethod[], 
       const startedAt = defaultNow();
       const r = solveKemeny(table.pairwise, table.n, { budgetMs: options.kemenyBudgetMs, lpSolver: options.lpSolver, startedAt });
       outcomes.push({ method, ranks: ranksFromOrder(r.order, table.n) });
-      kemeny = { order: r.order.map((s) => table.systems[s]), agreement: r.agreement, exact: r.exact, upperBound: r.upperBound };
+      const swappable = swappableNeighbours(table.pairwise, table.n, r.order).map(([a, b]): [string, string] => [table.systems[a], table.systems[b]]);
+      kemeny = { order: r.order.map((s) => table.systems[s]), agreement: r.agreement, exact: r.exact, upperBound: r.upperBound, ambiguous: swappable.length > 0, swappable };
     } else outcomes.push(outcomeFromScores(method, computeMethod(table, method as ScoreMethod)));
   }
   return buildResponse(table.systems, table.coverage, outcomes, condorcetWinnerIndex(table), kemeny);

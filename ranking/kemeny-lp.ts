@@ -14,7 +14,11 @@
  * Bounds are made safe for solver tolerances: subtract tol = 1e-7 * (cols + rows) + 1e-9 |L|
  * (the dual-feasibility tolerance times the box of x), then, when every margin is a multiple of a
  * grain g (1/2^e or 1/10^e, e.g. 0.5 for half-point ties), round up to a multiple of g: every
- * order's loss is such a multiple.
+ * order's loss is such a multiple. An LP round also gives the Lagrangian bound of its row duals
+ * (`dualBound`: valid for any multipliers, so it needs no tolerance margin, only the rounding
+ * error of its own sums): with fine weights (0.3333: g = 5e-5, below the margin) that is what
+ * closes the gap. A MIP round whose optimum is transitive closes it when the solver's own bound
+ * (its gap is g / 2) rounds up to the incumbent.
  */
 import type { LinearProgramResult, LinearSession, LinearSolver } from "./lp.ts";
 
@@ -64,7 +68,7 @@ interface LpContext {
  * The linear ordering model: columns x_ij (i < j), the loss as offset + cost . x, and the
  * triangle rows found so far (a < b < c per row), of which `pushed` are in the solver session.
  */
-class OrderingModel {
+export class OrderingModel {
   readonly nc: number;
   readonly cost: Float64Array;
   readonly offset: number;
@@ -103,6 +107,49 @@ class OrderingModel {
     const tol = 1e-7 * (this.nc + this.triples.length / 3) + 1e-9 * Math.abs(bound);
     const b = bound - tol;
     return this.grain > 0 ? Math.ceil(b / this.grain - 1e-9) * this.grain : b;
+  }
+
+  /**
+   * A lower bound on the LP optimum (so on every order's loss) from ANY row multipliers y, exact
+   * up to floating-point rounding, which is bounded and subtracted: for x in [0, 1]^nc with
+   * 0 <= A x <= 1, c.x >= sum_j min(0, (c - A'y)_j) + sum_r min(0, y_r) (the Lagrangian
+   * relaxation). With the solver's duals it is the LP optimum up to the duals' accuracy, without
+   * the tolerance margin safeBound must keep. Tried with y and -y (either sign convention).
+   */
+  dualBound(y: Float64Array): number {
+    const rows = this.triples.length / 3;
+    if (y.length !== rows) return -Infinity;
+    let best = -Infinity;
+    const r = new Float64Array(this.nc);
+    for (const sign of [1, -1]) {
+      r.set(this.cost);
+      let bound = this.offset;
+      let size = Math.abs(this.offset);
+      for (let q = 0; q < rows; q++) {
+        const v = sign * y[q];
+        if (v === 0) continue;
+        const a = this.triples[3 * q], b = this.triples[3 * q + 1], c = this.triples[3 * q + 2];
+        r[this.col(a, b)] -= v;
+        r[this.col(a, c)] += v;
+        r[this.col(b, c)] -= v;
+        if (v < 0) bound += v;
+        size += 4 * Math.abs(v);
+      }
+      for (let j = 0; j < this.nc; j++) {
+        if (r[j] < 0) bound += r[j];
+        size += Math.abs(this.cost[j]) + Math.abs(r[j]);
+      }
+      // each of the ~(nc + 4 rows) additions errs by at most an ulp of the running sums (<= size)
+      const err = 2.3e-16 * (this.nc + 4 * rows + 8) * size;
+      if (Number.isFinite(bound)) best = Math.max(best, bound - err);
+    }
+    return best;
+  }
+
+  /** A bound rounded up to the grain of the losses (every order's loss is a multiple of it). */
+  roundUp(bound: number): number {
+    if (!Number.isFinite(bound)) return 0;
+    return this.grain > 0 ? Math.ceil(bound / this.grain - 1e-9) * this.grain : bound;
   }
 
   /** The 0/1 point of an order. */
@@ -301,7 +348,7 @@ function lpRounds(lp: LpSession, model: OrderingModel, inc: Incumbent, cap: numb
     const r = lp.solve(false, () => inc.bestOrder);
     if (!r) return "failed";
     if (r.status !== "optimal" || !r.x) return "stopped";
-    inc.lossLB = Math.max(inc.lossLB, model.safeBound(r.bound));
+    inc.lossLB = Math.max(inc.lossLB, model.safeBound(r.bound), r.rowDual ? model.roundUp(model.dualBound(r.rowDual)) : 0);
     inc.consider(model, r.x);
     if (inc.proven()) return "proven";
     const cuts = separateTriangles(model, r.x, cap, ctx.deadline, ctx.now);
@@ -328,8 +375,15 @@ function mipRounds(lp: LpSession, model: OrderingModel, inc: Incumbent, cap: num
     if (inc.proven()) return;
     if (r.status !== "optimal" || !r.x) return;
     const cuts = separateTriangles(model, r.x, cap, ctx.deadline, ctx.now);
-    // none added: a transitive optimum that is not "proven" (tolerance trouble); stop
-    if (!cuts.complete || cuts.added === 0) return;
+    if (cuts.complete && cuts.added === 0) {
+      // A transitive MIP optimum, within the solver's gap (grain / 2) of its dual bound, left
+      // unproven only by safeBound's tolerance margin (fine weights such as 0.3333 make the
+      // grain smaller than that margin): accept the solver's own bound when it rounds up to the
+      // incumbent at the grain of the losses.
+      if (model.grain > 0) inc.lossLB = Math.max(inc.lossLB, Math.min(inc.bestLoss, model.roundUp(r.bound - 1e-9 * Math.max(1, Math.abs(r.bound)))));
+      return;
+    }
+    if (!cuts.complete) return;
   }
 }
 

@@ -29,6 +29,20 @@ export interface KemenyResult {
   upperBound: number;
 }
 
+/**
+ * Adjacent pairs [a, b] of `order` with zero margin (M(a,b) = M(b,a), tolerance of `tied`):
+ * swapping such a pair changes the agreement by M(b,a) - M(a,b) = 0, so the optimum is not unique.
+ */
+export function swappableNeighbours(M: Float64Array, n: number, order: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p + 1 < order.length; p++) {
+    const a = order[p];
+    const b = order[p + 1];
+    if (tied(M[a * n + b], M[b * n + a])) out.push([a, b]);
+  }
+  return out;
+}
+
 export interface KemenyOptions {
   /** Time budget for proofs, default 2000 ms. */
   budgetMs?: number;

@@ -45,6 +45,11 @@ export interface LinearProgramResult {
   objective: number;
   /** A proven lower bound on the optimum (LP: the optimal objective; MIP: the dual bound), or -Infinity. */
   bound: number;
+  /**
+   * LP only: the row duals (one per row, in the order added), from which the caller can compute a
+   * bound that holds whatever the solver's tolerances (a Lagrangian bound, ranking/kemeny-lp.ts).
+   */
+  rowDual?: Float64Array;
 }
 
 /**

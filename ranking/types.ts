@@ -71,6 +71,14 @@ export interface KemenySummary {
   agreement: number;
   exact: boolean;
   upperBound: number;
+  /**
+   * The optimum is visibly not unique: some adjacent systems of `order` have zero margin
+   * (M(a,b) = M(b,a) within the tolerance), so swapping them gives another order with the same
+   * agreement. False says only that no such adjacent pair exists.
+   */
+  ambiguous: boolean;
+  /** Those adjacent pairs, [above, below], in order. */
+  swappable: [string, string][];
 }
 export interface RankResponse {
   methods: string[];

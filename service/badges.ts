@@ -7,6 +7,7 @@ import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts
 import { DomainError } from "./errors.ts";
 import { etagMatches, shortHash, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
 import { codedEtag, type StoredBody } from "./stored-body.ts";
+import { coverageKey, type MinCoverage } from "./coverage.ts";
 
 export type BadgeFormat = "svg" | "json";
 
@@ -76,6 +77,23 @@ function errorBadge(status: 400 | 404, label: string, message: string, format: B
   };
 }
 
+/** What a badge shows besides the rank (README "Evidence"). */
+export interface BadgeView {
+  /** Coverage policy: a system below it gets `unranked · k/m tasks`, and `of n` counts the ranked only. */
+  minCoverage?: MinCoverage;
+  /** Add the bootstrap interval (default samples and seed): `#3 (2-5) of 105`. */
+  interval?: boolean;
+}
+
+/**
+ * The badge message of a row: `#3 of 105`, `#3 (2-5) of 105` with the interval, and
+ * `· 9/14 tasks` when the system is not scored on every task.
+ */
+export function badgeMessage(rank: number, of: number, interval: readonly [number, number] | undefined, coverage: number, tasks: number): string {
+  const span = interval ? ` (${interval[0]}-${interval[1]})` : "";
+  return `#${rank}${span} of ${of}${coverage < tasks ? ` · ${coverage}/${tasks} tasks` : ""}`;
+}
+
 export function createBadgeService(leaderboards: LeaderboardService) {
   return {
     /** The body of a generic error badge (400 bad method, 404 unknown benchmark/system). */
@@ -88,12 +106,12 @@ export function createBadgeService(leaderboards: LeaderboardService) {
      * ranking, no rendering. `notModified` when `ifNoneMatch` matches the ETag of the
      * negotiated coding. Unknown benchmark or system: status 404; unknown method: 400 (error badges).
      */
-    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}): Promise<BadgeResult> {
+    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}, view: BadgeView = {}): Promise<BadgeResult> {
       const m = method ?? DEFAULT_BADGE_METHOD;
       if (!isTaskMethod(m)) return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" (known: ${TASK_METHODS.join(", ")})`);
       let ref;
       try {
-        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m] });
+        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m], minCoverage: view.minCoverage, ...(view.interval ? { uncertainty: "bootstrap" as const } : {}) });
       } catch (err) {
         if (err instanceof DomainError && err.kind === "not_found") return errorBadge(404, "podium", "not found", format, `benchmark "${benchmarkSlug}" not found`);
         throw err;
@@ -101,17 +119,27 @@ export function createBadgeService(leaderboards: LeaderboardService) {
       const label = badgeLabel(ref.benchmark, m);
       const coding = options.coding ?? "identity";
       const etagFor = (revision: number) =>
-        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}`)}"`, coding);
+        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}${coverageKey(ref.query.minCoverage)}${view.interval ? "|interval" : ""}`)}"`, coding);
       const etag = etagFor(ref.benchmark.revision);
       if (etagMatches(options.ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
       // The leaderboard entry of (benchmark, revision, [m]) keeps the badge; the system is part of the name.
-      const { leaderboard: lb, body } = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
+      const produced = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
         const row = lb.systems.find((s) => s.slug === systemSlug);
-        if (!row) return null;
-        const rank = row.results[m].rank;
+        const tasks = lb.tasks.length;
+        if (!row) {
+          const below = lb.incomplete?.find((s) => s.slug === systemSlug);
+          return below ? renderBadge({ label, message: `unranked · ${below.coverage}/${tasks} tasks`, color: "lightgrey" }, format) : null;
+        }
+        const cell = row.results[m];
         const of = lb.systems.length;
-        return renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format);
+        return renderBadge({ label, message: badgeMessage(cell.rank, of, cell.interval, row.coverage, tasks), color: rankColor(cell.rank, of) }, format);
+      }).catch((err: unknown) => {
+        // a query the table cannot take (e.g. an interval badge: too many scores to bootstrap) is an error badge
+        if (err instanceof DomainError && err.kind === "invalid") return err;
+        throw err;
       });
+      if (produced instanceof DomainError) return errorBadge(400, label, "bad request", format, produced.message);
+      const { leaderboard: lb, body } = produced;
       if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
       return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };
     },

@@ -7,13 +7,14 @@
  * Import graph: ranking/ and the pure compute modules only (no database driver, no hono, no
  * worker_threads, no HiGHS): the Worker bundle imports this module.
  */
-import { rankTable, RankingInputError, type InputIssue, type LinearSolver, type RankInput, type RankResponse, type TaskMethod } from "../ranking/index.ts";
+import { rankTable, RankingInputError, type InputIssue, type LinearSolver, type RankInput, type RankResponse, type TaskMethod, type WhatIfMethod } from "../ranking/index.ts";
 import type { CurrentScores, InstanceScores } from "../db/index.ts";
 import { DomainError, type DomainErrorKind } from "./errors.ts";
 import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
 import { computeLeaderboard } from "./leaderboard-compute.ts";
 import type { Leaderboard, NormalizedQuery } from "./leaderboard-types.ts";
 import { computeRobustness, type Robustness } from "./robustness-compute.ts";
+import { computeWhatIf, instancePairwise, taskPairwise, type BoardRows, type PairwiseReport, type WhatIfReport } from "./evidence-compute.ts";
 
 /** What a leaderboard shows of its benchmark. */
 export interface BenchmarkName {
@@ -26,7 +27,10 @@ export type ComputeJob =
   | { kind: "leaderboard"; benchmark: BenchmarkName; current: CurrentScores; query: NormalizedQuery }
   | { kind: "instanceLeaderboard"; benchmark: BenchmarkName; data: InstanceScores; query: NormalizedQuery }
   | { kind: "robustness"; leaderboard: Leaderboard; method: TaskMethod }
-  | { kind: "rank"; input: RankInput };
+  | { kind: "rank"; input: RankInput }
+  | { kind: "pairwise"; board: BoardRows; delta: number }
+  | { kind: "instancePairwise"; benchmark: Leaderboard["benchmark"]; data: InstanceScores; order: string[]; delta: number }
+  | { kind: "whatif"; board: BoardRows; system: string; method: WhatIfMethod };
 
 /** The result type of each job kind. */
 export interface ComputeResults {
@@ -34,6 +38,9 @@ export interface ComputeResults {
   instanceLeaderboard: Leaderboard;
   robustness: Robustness;
   rank: RankResponse;
+  pairwise: PairwiseReport;
+  instancePairwise: PairwiseReport;
+  whatif: WhatIfReport;
 }
 
 export type ComputeResult<J extends ComputeJob> = ComputeResults[J["kind"]];
@@ -59,6 +66,12 @@ export function runJob(job: ComputeJob, lpSolver?: LinearSolver): ComputeResults
       return computeRobustness(job.leaderboard, job.method);
     case "rank":
       return rankTable(job.input, { lpSolver });
+    case "pairwise":
+      return taskPairwise(job.board, job.delta);
+    case "instancePairwise":
+      return instancePairwise(job.benchmark, job.data, job.order, job.delta);
+    case "whatif":
+      return computeWhatIf(job.board, job.system, job.method, lpSolver);
   }
 }
 
@@ -136,6 +149,8 @@ export function jobMayUseLp(job: ComputeJob): boolean {
     case "rank":
       // No methods: every method, Kemeny included.
       return !Array.isArray(job.input.methods) || job.input.methods.includes("kemeny");
+    case "whatif":
+      return true;
     default:
       return false;
   }

@@ -16,6 +16,7 @@ import * as auth from "./auth.ts";
 import * as benchmarks from "./benchmarks.ts";
 import { createBadgeService } from "./badges.ts";
 import { createRobustnessService } from "./robustness.ts";
+import { createEvidenceService } from "./evidence.ts";
 import { createLeaderboardService, type LeaderboardServiceOptions, type LeaderboardSource } from "./leaderboard.ts";
 import { createListingService } from "./listing.ts";
 import * as submissions from "./submissions.ts";
@@ -132,6 +133,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     },
     /** Idempotency-Key reservations and stored answers (service/idempotency.ts). */
     idempotency: { ...createIdempotencyService(db), scopeOf: idempotencyScope },
+    /** Pairwise evidence and what-if weights, views of the same cache (service/evidence.ts). */
+    evidence: createEvidenceService(leaderboards, compute, scores),
     health: {
       /** `SELECT 1` within `timeoutMs`; false at once while PostgreSQL is known to be down. */
       ping: (timeoutMs?: number) => database.ping(timeoutMs),

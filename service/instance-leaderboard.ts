@@ -7,8 +7,9 @@
 import { bootstrapInstanceLevel, INSTANCE_METHODS, rankInstances, TASK_METHODS, type InstanceMethod, type InstanceTable } from "../ranking/index.ts";
 import type { BenchmarkRecord, InstanceScores } from "../db/index.ts";
 import type { Leaderboard, LeaderboardSystem, NormalizedQuery } from "./leaderboard-types.ts";
+import { requiredTasks, splitByCoverage } from "./coverage.ts";
 import { publicTask } from "./public-task.ts";
-import { attachUncertainty, reorderInstanceTable } from "./uncertainty.ts";
+import { attachUncertainty } from "./uncertainty.ts";
 
 /** Every method name of either level (query validation; the level decides which apply). */
 export const LEADERBOARD_METHODS = [...TASK_METHODS, ...INSTANCE_METHODS.filter((m) => !(TASK_METHODS as readonly string[]).includes(m))] as [
@@ -49,7 +50,13 @@ export function instanceTableOf(data: InstanceScores): { table: InstanceTable; m
   return { table, means };
 }
 
-export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, data: InstanceScores, query: NormalizedQuery): Leaderboard {
+export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, all: InstanceScores, query: NormalizedQuery): Leaderboard {
+  // coverage policy: systems with instance scores on fewer tasks are left out of the ranking
+  const need = query.minCoverage ? requiredTasks(query.minCoverage, all.tasks.length) : 0;
+  const covered = new Map<number, Set<number>>();
+  for (const cell of all.cells) if (cell.scores.length) (covered.get(cell.systemId) ?? covered.set(cell.systemId, new Set()).get(cell.systemId)!).add(cell.taskId);
+  const { kept, below } = splitByCoverage(all.systems, (s) => covered.get(s.id)?.size ?? 0, need);
+  const data = below.length ? { ...all, systems: kept } : all;
   const { table, means } = instanceTableOf(data);
   const ranked = rankInstances(table, query.methods as InstanceMethod[]);
   const index = new Map(data.systems.map((s, i) => [s.slug, i]));
@@ -67,9 +74,14 @@ export function computeInstanceLeaderboard(benchmark: Pick<BenchmarkRecord, "slu
     systems: rows,
     agreement: ranked.agreement,
   };
+  if (query.minCoverage) {
+    lb.coverage = { minCoverage: query.minCoverage, requiredTasks: need };
+    const { means: belowMeans } = below.length ? instanceTableOf({ ...all, systems: below }) : { means: [] };
+    lb.incomplete = below.map((s, i) => ({ slug: s.slug, name: s.name, url: s.url, metadata: (s as { metadata?: unknown }).metadata ?? null, submissionId: s.uploadId, submittedAt: s.uploadedAt, coverage: covered.get(s.id)?.size ?? 0, scores: belowMeans[i] }));
+  }
   const u = query.uncertainty;
   if (!u) return lb;
-  // instances resampled within each task, in the leaderboard's row order (ties in the tie groups follow it)
-  const shown = reorderInstanceTable(table, rows.map((r) => r.slug));
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapInstanceLevel(shown, query.methods as InstanceMethod[], opts));
+  // instances resampled within each task, in the snapshot's system order (not the first method's):
+  // each method's groups depend on its own resamples only
+  return attachUncertainty(lb, table.systems, u, (opts) => bootstrapInstanceLevel(table, query.methods as InstanceMethod[], opts));
 }

@@ -67,7 +67,9 @@ class HighsSession implements LinearSession {
       if (options.integer && options.start) model.setSolution({ colValue: options.start });
       model.run();
       const status = model.getModelStatus();
-      if (status === codes.infeasible) return { status: "infeasible", objective: NaN, bound: -Infinity };
+      // Every model solved here has a bounded objective (Kemeny: a box; what-if: a bounded share),
+      // so "unbounded or infeasible" (presolve cannot tell) means infeasible.
+      if (status === codes.infeasible || status === codes.unboundedOrInfeasible) return { status: "infeasible", objective: NaN, bound: -Infinity };
       const optimal = status === codes.optimal;
       const limit = [codes.timeLimit, codes.iterationLimit, codes.objectiveBound, codes.objectiveTarget, codes.solutionLimit, codes.interrupted].includes(status as never);
       if (!optimal && !limit) return ERROR;
@@ -83,7 +85,9 @@ class HighsSession implements LinearSession {
       }
       if (!optimal) return { status: "limit", objective: NaN, bound: -Infinity };
       const objective = model.getObjectiveValue();
-      return { status: "optimal", x: model.getSolution().colValue, objective, bound: objective };
+      const solution = model.getSolution();
+      const hasDual = Number(model.info.get("dual_solution_status")) === 2;
+      return { status: "optimal", x: solution.colValue, objective, bound: objective, ...(hasDual ? { rowDual: solution.rowDual } : {}) };
     });
   }
 

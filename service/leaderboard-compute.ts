@@ -5,6 +5,7 @@
 import { Table, bootstrapTaskLevel, rankPreparedTable, type LinearSolver, type TaskMethod } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores } from "../db/index.ts";
 import type { Leaderboard, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
+import { requiredTasks, splitByCoverage } from "./coverage.ts";
 import { publicTask } from "./public-task.ts";
 import { attachUncertainty } from "./uncertainty.ts";
 
@@ -35,7 +36,10 @@ export function scoreTable(
 export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "name">, current: CurrentScores, query: NormalizedQuery, lpSolver?: LinearSolver): Leaderboard {
   if (query.level !== "task") throw new Error(`computeLeaderboard: level ${query.level} needs instance scores`);
   const tasks = current.tasks;
-  const systems = current.systems;
+  const taskSlugs = new Set(tasks.map((t) => t.slug));
+  const coverageOf = (s: { scores: Record<string, number> }) => Object.keys(s.scores).filter((t) => taskSlugs.has(t) && Number.isFinite(s.scores[t])).length;
+  const need = query.minCoverage ? requiredTasks(query.minCoverage, tasks.length) : 0;
+  const { kept: systems, below } = splitByCoverage(current.systems, coverageOf, need);
   const table = scoreTable(tasks, systems);
   const ranked = rankPreparedTable(table, query.methods as TaskMethod[], { kemenyBudgetMs: query.kemenyBudgetMs, lpSolver });
   const bySlug = new Map(systems.map((s) => [s.slug, s]));
@@ -52,9 +56,13 @@ export function computeLeaderboard(benchmark: Pick<BenchmarkRecord, "slug" | "na
     ...(ranked.kemeny ? { kemeny: ranked.kemeny } : {}),
     agreement: ranked.agreement,
   };
+  if (query.minCoverage) {
+    lb.coverage = { minCoverage: query.minCoverage, requiredTasks: need };
+    lb.incomplete = below.map((s) => ({ slug: s.slug, name: s.name, url: s.url, metadata: s.metadata ?? null, submissionId: s.submissionId, submittedAt: s.createdAt, coverage: coverageOf(s), scores: s.scores }));
+  }
   const u = query.uncertainty;
   if (!u) return lb;
-  // resampled in the leaderboard's row order, so ties within the tie groups follow the displayed order
-  const shown = scoreTable(tasks, lb.systems);
-  return attachUncertainty(lb, shown.systems, u, (opts) => bootstrapTaskLevel(shown, query.methods as TaskMethod[], opts));
+  // resampled in the snapshot's order (by slug), not the rows' (the first method's): each
+  // method's intervals and groups then depend on its own resamples only, whatever methods are listed
+  return attachUncertainty(lb, table.systems, u, (opts) => bootstrapTaskLevel(table, query.methods as TaskMethod[], opts));
 }

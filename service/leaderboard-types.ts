@@ -4,6 +4,7 @@
  * them from here, so those modules need not import each other.
  */
 import type { InstanceMethod, KemenySummary, MethodCell, RankResponse, RankedSystem, TaskMethod } from "../ranking/index.ts";
+import type { CoverageSummary, MinCoverage } from "./coverage.ts";
 import type { PublicTask } from "./public-task.ts";
 
 export type LeaderboardLevel = "task" | "instance";
@@ -22,6 +23,8 @@ export interface NormalizedQuery {
   kemenyBudgetMs?: number;
   /** Bootstrap (service/uncertainty.ts); absent without `uncertainty`, whatever samples/seed say. */
   uncertainty?: UncertaintyQuery;
+  /** Coverage policy (service/coverage.ts); absent: every system is ranked. */
+  minCoverage?: MinCoverage;
 }
 
 /** A leaderboard column: the benchmark's task as readers see it. */
@@ -56,7 +59,13 @@ export interface Leaderboard {
   /** With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart. */
   tieGroups?: Record<string, string[][]>;
   uncertainty?: UncertaintySummary;
+  /** With minCoverage: the policy applied, and the systems below it (not ranked, in slug order). */
+  coverage?: CoverageSummary;
+  incomplete?: IncompleteSystem[];
 }
+
+/** A system left unranked by the coverage policy: a leaderboard row without results. */
+export type IncompleteSystem = Omit<LeaderboardSystem, "results">;
 
 // Bootstrap uncertainty (service/uncertainty.ts computes it)
 

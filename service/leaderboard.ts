@@ -13,8 +13,9 @@ import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, TASK_METHODS,
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
 import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
-import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
+import type { IncompleteSystem, Leaderboard, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, NormalizedQuery } from "./leaderboard-types.ts";
 import { codedEtag, storeBody, storedBytes, type ContentCoding, type StoredBody } from "./stored-body.ts";
+import { coverageKey, normalizeMinCoverage, type MinCoverage } from "./coverage.ts";
 import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
 export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
@@ -28,6 +29,8 @@ export interface LeaderboardQuery extends UncertaintyParams {
   methods?: readonly LeaderboardMethod[];
   level?: LeaderboardLevel;
   kemenyBudgetMs?: number;
+  /** Coverage policy: systems below it are listed under `incomplete`, not ranked (service/coverage.ts). */
+  minCoverage?: MinCoverage;
 }
 
 export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
@@ -45,12 +48,14 @@ export function normalizeQuery(query: LeaderboardQuery = {}): NormalizedQuery {
   if (query.kemenyBudgetMs !== undefined && methods.includes("kemeny")) out.kemenyBudgetMs = query.kemenyBudgetMs;
   const uncertainty = normalizeUncertainty(query, methods);
   if (uncertainty) out.uncertainty = uncertainty;
+  const minCoverage = normalizeMinCoverage(query.minCoverage);
+  if (minCoverage) out.minCoverage = minCoverage;
   return out;
 }
 
 /** Canonical text of a normalized query (cache key part). */
 export function queryKey(q: NormalizedQuery): string {
-  return `${q.level}|${q.defaultMethods ? "default" : q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}${uncertaintyKey(q.uncertainty)}`;
+  return `${q.level}|${q.defaultMethods ? "default" : q.methods.join(",")}|${q.kemenyBudgetMs ?? ""}${uncertaintyKey(q.uncertainty)}${coverageKey(q.minCoverage)}`;
 }
 
 /**
@@ -129,10 +134,12 @@ export function leaderboardCsv(lb: Leaderboard): string {
     header.push(`${method}_rank`, ...(method === "kemeny" ? [] : [`${method}_score`]), ...(withUncertainty ? uncertaintyCsvHeader(method) : []));
   header.push(...lb.tasks.map((t) => t.slug));
   const lines = [header.map(csvText).join(",")];
-  for (const s of lb.systems) {
+  // systems below minCoverage follow, unranked (empty method cells)
+  const rows: (LeaderboardSystem | IncompleteSystem)[] = [...lb.systems, ...(lb.incomplete ?? [])];
+  for (const s of rows) {
     const cells = [csvText(s.slug), csvText(s.name), String(s.coverage)];
     for (const method of lb.methods) {
-      const cell = s.results[method];
+      const cell = "results" in s ? s.results[method] : undefined;
       cells.push(csvNumber(cell?.rank));
       if (method !== "kemeny") cells.push(csvNumber(cell?.score));
       if (withUncertainty) cells.push(...uncertaintyCsvCells(cell));
@@ -158,7 +165,7 @@ export function estimateLeaderboardBytes(lb: Leaderboard): number {
   const methods = lb.methods.length;
   const perCell = lb.uncertainty ? 140 : 72; // an interval array and pTop1 per cell with uncertainty
   let bytes = 2048 + lb.tasks.length * 256 + methods * methods * 48;
-  for (const s of lb.systems) bytes += 240 + 2 * (s.slug.length + s.name.length + (s.url?.length ?? 0)) + 32 * s.coverage + perCell * methods;
+  for (const s of [...lb.systems, ...(lb.incomplete ?? [])]) bytes += 240 + 2 * (s.slug.length + s.name.length + (s.url?.length ?? 0)) + 32 * s.coverage + perCell * methods;
   if (lb.tieGroups) bytes += lb.systems.length * methods * 16;
   return bytes;
 }

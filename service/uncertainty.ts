@@ -101,8 +101,9 @@ export function uncertaintyKey(u: UncertaintyQuery | undefined): string {
 /**
  * Adds the bootstrap to a leaderboard: `bootstrap` runs the level's resampling
  * (`bootstrapTaskLevel(table, methods, opts)` or `bootstrapInstanceLevel(...)`) over a table
- * whose systems are `systems` (in that order; pass the leaderboard's row order so that ties
- * within the tie groups follow the displayed order). The leaderboard's own ranks are passed as
+ * whose systems are `systems` (in that order; pass the snapshot's order, not the rows', so that
+ * no method's answer depends on which method is listed first: ties within a tie group follow
+ * it). The leaderboard's own ranks are passed as
  * `fullRanks`, so the groups follow the displayed ranks and Kemeny's full solve is not repeated.
  */
 export function attachUncertainty(

@@ -35,11 +35,11 @@ async function seed(api: TestApi) {
 type Cell = { rank: number; score?: number; interval?: [number, number]; pTop1?: number };
 type Body = { methods: string[]; systems: { slug: string; results: Record<string, Cell> }[]; tieGroups: Record<string, string[][]>; uncertainty: any };
 
-/** The systems in a method's rank order (ties: leaderboard order, as the tie groups use). */
+/** The systems in a method's rank order (ties: by slug, the snapshot's order, as the tie groups use). */
 const rankOrder = (body: Body, method: string) =>
   body.systems
-    .map((s, i) => ({ s: s.slug, r: s.results[method].rank, i }))
-    .sort((x, y) => x.r - y.r || x.i - y.i)
+    .map((s) => ({ s: s.slug, r: s.results[method].rank }))
+    .sort((x, y) => x.r - y.r || (x.s < y.s ? -1 : x.s > y.s ? 1 : 0))
     .map((x) => x.s);
 
 describe.each(backends())("bootstrap uncertainty on %s", (kind) => {

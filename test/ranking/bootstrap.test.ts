@@ -325,6 +325,30 @@ describe("GLUE (examples/)", () => {
     }
   });
 
+  it("tie groups depend only on the method's own ranks and resamples: any system order, any method list; equal ranks share a group", () => {
+    const input = wideCsvToInput(readExample("glue.csv"));
+    const { table: glue } = tableFromInput(input);
+    const { table: reversed } = tableFromInput({ ...input, systems: [...input.systems].reverse() });
+    const sets = (groups: string[][]) => groups.map((g) => [...g].sort());
+    const alone = bootstrapTaskLevel(glue, ["borda"], { samples: 1000, seed: 42 });
+    const listed = bootstrapTaskLevel(glue, ["mean", "borda"], { samples: 1000, seed: 42 });
+    expect(listed.tieGroups.borda).toEqual(alone.tieGroups.borda);
+    expect(listed.results.borda).toEqual(alone.results.borda);
+    for (const method of FAST) {
+      const a = bootstrapTaskLevel(glue, [method], { samples: 1000, seed: 42 });
+      const b = bootstrapTaskLevel(reversed, [method], { samples: 1000, seed: 42 });
+      expect(sets(b.tieGroups[method]), method).toEqual(sets(a.tieGroups[method]));
+      // systems with the same full-data rank (e.g. GLUE's two borda scores of 940.5) are in one group
+      const rank = new Map(glue.systems.map((slug, s) => [slug, a.results[method][s].rank]));
+      const groupOf = new Map(a.tieGroups[method].flatMap((g, i) => g.map((slug) => [slug, i] as const)));
+      for (const x of glue.systems) for (const y of glue.systems) if (rank.get(x) === rank.get(y)) expect(groupOf.get(x), `${method} ${x} ${y}`).toBe(groupOf.get(y));
+    }
+    // the GLUE pair that the old first-system rule split (borda 940.5 twice) shares a group
+    const twins = glue.systems.filter((_, s) => Math.abs(rankPreparedTable(glue, ["borda"]).systems.find((r) => r.slug === glue.systems[s])!.results.borda.score! - 940.5) < 1e-9);
+    expect(twins).toHaveLength(2);
+    expect(alone.tieGroups.borda.find((g) => g.includes(twins[0]))).toContain(twins[1]);
+  });
+
   it("kemeny with a step clock is deterministic even where resamples run out of budget", () => {
     const { table: glue } = tableFromInput(wideCsvToInput(readExample("glue.csv")));
     const run = () => {

@@ -1,7 +1,7 @@
 /** Kemeny with the injected LP/MIP solver (HiGHS, service/kemeny-solver.ts) against DP / branch and bound. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { kemenyAgreement, solveKemeny, tableFromInput, type LinearSolver } from "../../ranking/index.ts";
-import { lossGrain } from "../../ranking/kemeny-lp.ts";
+import { createRng, kemenyAgreement, solveKemeny, Table, tableFromInput, type LinearSolver } from "../../ranking/index.ts";
+import { lossGrain, OrderingModel } from "../../ranking/kemeny-lp.ts";
 import { loadKemenySolver } from "../../service/kemeny-solver.ts";
 import { uncorrelatedSystems } from "../helpers/random-tables.ts";
 
@@ -85,5 +85,66 @@ describe("kemeny with the HiGHS solver injected", () => {
     expect(lossGrain(Float64Array.from([0, 3, 7]))).toBe(1);
     expect(lossGrain(Float64Array.from([0.1, 0.3]))).toBeCloseTo(0.1, 12);
     expect(lossGrain(Float64Array.from([Math.PI]))).toBe(0);
+  });
+});
+
+describe("fine task weights (0.3333): the proof closes at the grain of the losses", () => {
+  /** n systems x m tasks of random scores with a slight quality trend, weights cycling through wset. */
+  function fineTable(n: number, m: number, wset: number[], seed: number) {
+    const rng = createRng(seed);
+    const scores = Float64Array.from({ length: n * m }, (_, i) => Math.floor(rng.float() * 1000) + Math.floor(i / m) * 3);
+    const tasks = Array.from({ length: m }, (_, t) => `t${t}`);
+    return new Table({ systems: Array.from({ length: n }, (_, s) => `s${s}`), tasks, scores, weights: tasks.map((_, t) => wset[t % wset.length]) });
+  }
+
+  it("components proven by the LP's Lagrangian bound or the MIP's bound are exact, upperBound = agreement", () => {
+    for (const [n, m, wset, seed] of [
+      [60, 11, [0.3333], 2],
+      [50, 7, [0.1234, 0.3333], 5],
+    ] as [number, number, number[], number][]) {
+      const t = fineTable(n, m, wset, seed);
+      const r = solveKemeny(t.pairwise, n, { budgetMs: 30_000, lpSolver });
+      expect(r.exact, `${n}x${m} ${wset}`).toBe(true);
+      expect(r.upperBound).toBe(r.agreement);
+      expect(kemenyAgreement(t.pairwise, n, r.order)).toBe(r.agreement);
+    }
+  });
+
+  it("the Lagrangian bound of any multipliers is below every order's loss (brute force, 6 systems)", () => {
+    const rng = createRng(3);
+    for (let trial = 0; trial < 20; trial++) {
+      const k = 6;
+      const D = new Float64Array(k * k);
+      for (let i = 0; i < k; i++)
+        for (let j = i + 1; j < k; j++) {
+          const d = Math.round((rng.float() - 0.5) * 4 * 3) / 3; // margins in thirds: fine weights
+          if (d > 0) D[i * k + j] = d;
+          else D[j * k + i] = -d;
+        }
+      const model = new OrderingModel(k, D);
+      for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) for (let c = b + 1; c < k; c++) model.addTriangle((a * k + b) * k + c);
+      const y = Float64Array.from({ length: model.triples.length / 3 }, () => (rng.float() - 0.5) * 2);
+      const bound = model.dualBound(y);
+      expect(Number.isFinite(bound)).toBe(true);
+      let best = Infinity;
+      const perm = [...Array(k).keys()];
+      const rec = (p: number) => {
+        if (p === k) {
+          let loss = 0;
+          for (let j = 1; j < k; j++) for (let i = 0; i < j; i++) loss += D[perm[j] * k + perm[i]];
+          best = Math.min(best, loss);
+          return;
+        }
+        for (let i = p; i < k; i++) {
+          [perm[p], perm[i]] = [perm[i], perm[p]];
+          rec(p + 1);
+          [perm[p], perm[i]] = [perm[i], perm[p]];
+        }
+      };
+      rec(0);
+      expect(bound).toBeLessThanOrEqual(best + 1e-12);
+      // zero multipliers: the box relaxation, sum of min(0, cost) + offset
+      expect(model.dualBound(new Float64Array(y.length))).toBeLessThanOrEqual(best + 1e-12);
+    }
   });
 });

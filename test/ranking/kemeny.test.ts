@@ -98,3 +98,55 @@ describe("kemeny", () => {
     }
   });
 });
+
+describe("visibly non-unique optimum", () => {
+  it("adjacent systems with zero margin are reported as swappable; a strict order is not ambiguous", () => {
+    // a and b split t1/t2 (margin 0); c is below both on every task
+    const tied = rankTable({
+      systems: [
+        { slug: "a", scores: { t1: 2, t2: 1 } },
+        { slug: "b", scores: { t1: 1, t2: 2 } },
+        { slug: "c", scores: { t1: 0, t2: 0 } },
+      ],
+      methods: ["kemeny"],
+    }).kemeny!;
+    expect(tied.exact).toBe(true);
+    expect(tied.ambiguous).toBe(true);
+    expect(tied.swappable).toHaveLength(1);
+    expect([...tied.swappable[0]].sort()).toEqual(["a", "b"]);
+    expect(tied.order.indexOf(tied.swappable[0][0]) + 1).toBe(tied.order.indexOf(tied.swappable[0][1]));
+    // swapping them keeps the agreement: another optimal order exists
+    const { table } = tableFromInput({ systems: [{ slug: "a", scores: { t1: 2, t2: 1 } }, { slug: "b", scores: { t1: 1, t2: 2 } }, { slug: "c", scores: { t1: 0, t2: 0 } }] });
+    const idx = (s: string) => table.systems.indexOf(s);
+    const order = tied.order.map(idx);
+    const swapped = [order[1], order[0], order[2]];
+    expect(kemenyAgreement(table.pairwise, 3, swapped)).toBe(kemenyAgreement(table.pairwise, 3, order));
+
+    const strict = rankTable({ systems: [{ slug: "a", scores: { t1: 3, t2: 3 } }, { slug: "b", scores: { t1: 2, t2: 1 } }, { slug: "c", scores: { t1: 1, t2: 2 } }], methods: ["kemeny"] }).kemeny!;
+    // a beats both; b and c tie pairwise: b, c are the ambiguous pair only
+    expect(strict.order[0]).toBe("a");
+    expect(strict.swappable.map((p) => [...p].sort())).toEqual([["b", "c"]]);
+    const clear = rankTable({ systems: [{ slug: "a", scores: { t1: 3 } }, { slug: "b", scores: { t1: 2 } }, { slug: "c", scores: { t1: 1 } }], methods: ["kemeny"] }).kemeny!;
+    expect(clear).toMatchObject({ order: ["a", "b", "c"], ambiguous: false, swappable: [] });
+  });
+
+  it("property: every reported pair is adjacent with M(a,b) = M(b,a), and swapping it keeps the agreement", () => {
+    fc.assert(
+      fc.property(genTable(7, 4), (spec) => {
+        const input = toInput(spec);
+        const res = rankTable({ ...input, methods: ["kemeny"] }).kemeny!;
+        const { table } = tableFromInput(input);
+        const order = res.order.map((s) => table.systems.indexOf(s));
+        expect(res.ambiguous).toBe(res.swappable.length > 0);
+        for (const [a, b] of res.swappable) {
+          const p = res.order.indexOf(a);
+          expect(res.order[p + 1]).toBe(b);
+          const swapped = order.slice();
+          [swapped[p], swapped[p + 1]] = [swapped[p + 1], swapped[p]];
+          expect(kemenyAgreement(table.pairwise, table.n, swapped)).toBeCloseTo(res.agreement, 9);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -152,7 +152,7 @@ describe("defaults and edge cases", () => {
         { slug: "roberta", coverage: 1, results: { mean: { score: 63.6, rank: 1 }, borda: { score: 1, rank: 1 }, copeland: { score: 1, rank: 1 }, kemeny: { rank: 1 } } },
         { slug: "bert", coverage: 1, results: { mean: { score: 60.5, rank: 2 }, borda: { score: 0, rank: 2 }, copeland: { score: 0, rank: 2 }, kemeny: { rank: 2 } } },
       ],
-      kemeny: { order: ["roberta", "bert"], agreement: 1, exact: true, upperBound: 1 },
+      kemeny: { order: ["roberta", "bert"], agreement: 1, exact: true, upperBound: 1, ambiguous: false, swappable: [] },
       agreement: {
         kendallTau: {
           mean: { borda: 1, copeland: 1, kemeny: 1 },

@@ -1,9 +1,11 @@
-import type { RouteHandler } from "@hono/zod-openapi";
+import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BadgeFormat } from "../../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../../encoding.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
+
+type BadgeQuery = z.infer<typeof routes.BadgeQuery>;
 
 export const LEADERBOARD_CACHE = "public, max-age=0, must-revalidate";
 /** Short enough for GitHub's camo proxy to pick up new ranks soon; ETag lets it revalidate cheaply. */
@@ -27,9 +29,9 @@ export const leaderboard: RouteHandler<typeof routes.leaderboard, AppEnv> = asyn
   return sendStored(c, result.body, options.coding, "application/json");
 };
 
-async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, method: string | undefined): Promise<Response> {
+async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, query: BadgeQuery): Promise<Response> {
   const options = serveOptions(c);
-  const result = await c.var.services.badges.get(slug, system, method, format, options);
+  const result = await c.var.services.badges.get(slug, system, query.method, format, options, { minCoverage: query.minCoverage, interval: query.interval === "1" });
   if (result.status !== 200) return badgeError(c, format, result.status, result.body);
   c.header("ETag", result.etag);
   c.header("Cache-Control", BADGE_CACHE);
@@ -46,12 +48,12 @@ function badgeError(c: Context<AppEnv>, format: BadgeFormat, status: 400 | 404, 
 
 export const badgeSvg: RouteHandler<typeof routes.badgeSvg, AppEnv> = (c) => {
   const { slug, system } = c.req.valid("param");
-  return badge(c, "svg", slug, system, c.req.valid("query").method);
+  return badge(c, "svg", slug, system, c.req.valid("query"));
 };
 
 export const badgeJson: RouteHandler<typeof routes.badgeJson, AppEnv> = (c) => {
   const { slug, system } = c.req.valid("param");
-  return badge(c, "json", slug, system, c.req.valid("query").method);
+  return badge(c, "json", slug, system, c.req.valid("query"));
 };
 
 /**
@@ -61,7 +63,7 @@ export const badgeJson: RouteHandler<typeof routes.badgeJson, AppEnv> = (c) => {
 export function badgeHook(format: BadgeFormat) {
   return (result: { success: boolean; target: string }, c: Context<AppEnv>): Response | undefined => {
     if (result.success) return undefined;
-    if (result.target === "query") return badgeError(c, format, 400, c.var.services.badges.error(400, format, "invalid badge query (method)"));
+    if (result.target === "query") return badgeError(c, format, 400, c.var.services.badges.error(400, format, "invalid badge query (method, minCoverage, interval)"));
     return badgeError(c, format, 404, c.var.services.badges.error(404, format, "benchmark or system not found (invalid slug)"));
   };
 }

@@ -53,11 +53,30 @@ export const UncertaintyParams = z.object({
   seed: intParam(0, MAX_SEED, "PRNG seed (default 0): same seed, same answer. Ignored without uncertainty."),
 });
 
+const COVERAGE_MESSAGE = "an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0)";
+
+/**
+ * `minCoverage=9` (tasks) or `minCoverage=0.5` (a share of the tasks, rounded up): plain digits are
+ * a number of tasks, a decimal point makes a fraction (`1` is one task, `1.0` every task).
+ */
+export const MinCoverageParam = z
+  .string()
+  .regex(/^(\d{1,6}|\d?\.\d{1,12})$/, COVERAGE_MESSAGE)
+  .refine((s) => !s.includes(".") || (Number(s) > 0 && Number(s) <= 1), COVERAGE_MESSAGE)
+  .transform((s): { tasks: number } | { fraction: number } => (s.includes(".") ? { fraction: Number(s) } : { tasks: Number(s) }))
+  .optional()
+  .openapi({
+    type: "string",
+    description: `Coverage policy: systems scored on fewer tasks are listed under \`incomplete\` and not ranked. ${COVERAGE_MESSAGE}`,
+    example: "0.5",
+  });
+
 export const LeaderboardQuery = z.object({
   methods: MethodList.optional(),
   level: z.enum(["task", "instance"]).optional().openapi({ description: "task (default) or instance (needs instance-level scores)" }),
   kemenyBudgetMs: intParam(0, 60_000, "Time Kemeny may spend proving optimality (ms, 0..60000)"),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "json (default) or csv" }),
+  minCoverage: MinCoverageParam,
   ...UncertaintyParams.shape,
 });
 
@@ -115,6 +134,17 @@ export const Leaderboard = z
       .optional()
       .openapi({ description: "With uncertainty: per method, the systems in rank order cut into groups the resamples cannot tell apart" }),
     uncertainty: UncertaintySummary.optional(),
+    coverage: z
+      .object({
+        minCoverage: z.union([z.object({ tasks: z.number().int() }), z.object({ fraction: z.number() })]),
+        requiredTasks: z.number().int().openapi({ description: "Scored tasks a system needs to be ranked" }),
+      })
+      .optional()
+      .openapi({ description: "With minCoverage: the policy applied" }),
+    incomplete: z
+      .array(LeaderboardSystem.omit({ results: true }))
+      .optional()
+      .openapi({ description: "With minCoverage: the systems below it, not ranked (in slug order); CSV lists them after the ranked rows with empty rank and score cells" }),
   })
   .openapi("Leaderboard");
 
@@ -145,6 +175,11 @@ export const leaderboard = createRoute({
 
 export const BadgeQuery = z.object({
   method: z.enum(TASK_METHODS).optional().openapi({ description: `Ranking method (default borda): ${METHOD_LIST}` }),
+  minCoverage: MinCoverageParam,
+  interval: z
+    .enum(["0", "1"], { error: 'must be "0" or "1"' })
+    .optional()
+    .openapi({ description: "1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105`" }),
 });
 
 export const BadgeParams = z.object({ slug: slugParam("slug"), system: slugParam("system") });

@@ -23,7 +23,20 @@ export const RankResponse = z
   .object({
     methods: z.array(z.string()),
     systems: z.array(z.object({ slug: z.string(), coverage: z.number().int(), results: z.record(z.string(), MethodCell) })),
-    kemeny: z.object({ order: z.array(z.string()), agreement: z.number(), exact: z.boolean(), upperBound: z.number() }).optional(),
+    kemeny: z
+      .object({
+        order: z.array(z.string()),
+        agreement: z.number(),
+        exact: z.boolean(),
+        upperBound: z.number(),
+        ambiguous: z.boolean().openapi({
+          description: "The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement",
+        }),
+        swappable: z
+          .array(z.tuple([z.string(), z.string()]))
+          .openapi({ description: "Those adjacent pairs [above, below] in order (empty when ambiguous is false)" }),
+      })
+      .optional(),
     agreement: z.object({
       kendallTau: z.record(z.string(), z.record(z.string(), z.number().nullable())),
       condorcetWinner: z.string().nullable(),
