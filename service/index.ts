@@ -129,7 +129,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     transfer: {
       /** The named benchmarks (all when absent) as NDJSON lines; 404 for an unknown slug before anything is sent. */
       export: (principal: auth.Principal, slugs?: string[]) => transfer.exportBenchmarks(db, principal, slugs),
-      import: (principal: auth.Principal, body: AsyncIterable<Uint8Array>, options?: instances.InstanceUploadOptions) => transfer.importNdjson(db, principal, body, options),
+      import: (principal: auth.Principal, body: AsyncIterable<Uint8Array>, options?: instances.InstanceUploadOptions) => transfer.importNdjson(db, principal, body, { ...options, spill: options?.spill ?? spillIn(options?.spoolDir) }),
     },
     /** Idempotency-Key reservations and stored answers (service/idempotency.ts). */
     idempotency: { ...createIdempotencyService(db), scopeOf: idempotencyScope },

@@ -13,17 +13,12 @@
  * A benchmark's records follow its `benchmark` line; an upload's `instanceScores` lines follow
  * its `instanceUpload` line. Tokens are not exported (create new ones after a restore).
  *
- * The restore is all or nothing: the body is received and validated into a temporary file
- * first (no transaction waits on the client), then ONE transaction inserts everything, instance
+ * The restore is all or nothing: the body is received and validated into an upload spool
+ * (memory, then a temporary file on Node) first (no transaction waits on the client), then ONE transaction inserts everything, instance
  * uploads through the instance upload service, and sets each benchmark's revision to the
  * exported one. Ids (benchmarks, submissions, instance uploads) are kept when none of them is
  * taken (always so on an empty server), so leaderboards, histories and ETags come back equal.
  */
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { once } from "node:events";
 import { z } from "zod";
 import {
   getBenchmarkBySlug,
@@ -50,7 +45,8 @@ import {
 } from "../db/index.ts";
 import { requireAdmin, type Principal } from "./auth.ts";
 import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
-import { uploadInstanceScores, type InstanceUploadOptions } from "./instances.ts";
+import { DEFAULT_SPOOL_MEMORY_BYTES, uploadInstanceScores, type InstanceUploadOptions } from "./instances.ts";
+import { UploadSpool, type SpoolCodec } from "./upload-spool.ts";
 
 export const EXPORT_FORMAT_VERSION = 1;
 const SUBMISSION_PAGE = 2000;
@@ -235,8 +231,8 @@ export async function importNdjson(
   options: InstanceUploadOptions = {},
 ): Promise<{ benchmarks: string[] }> {
   requireAdmin(principal);
-  const dir = await mkdtemp(path.join(options.spoolDir ?? tmpdir(), "podium-import-"));
-  const file = path.join(dir, "body.ndjson");
+  // The raw body is kept (memory, then the services' spill store) to replay instance rows inside the transaction.
+  const file = new UploadSpool(RAW_CHUNKS, { memoryBytes: options.spoolMemoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES, spill: options.spill });
   try {
     const pending = await receive(body, file);
     const taken = [];
@@ -253,13 +249,15 @@ export async function importNdjson(
     noteRowsWritten(db, ["submissions", "submission_scores"], all.reduce((n, b) => n + b.submissions.length, 0));
     return { benchmarks: all.map((b) => b.record.slug) };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await file.dispose();
   }
 }
 
+/** Chunks of the body as they came. */
+const RAW_CHUNKS: SpoolCodec<Buffer> = { memoryBytes: (chunk) => chunk.length, encode: (chunk) => [chunk], decode: (bytes) => bytes };
+
 /** Phase 1: the body into `file`, every line parsed and checked; everything but instance rows kept in memory. */
-async function receive(body: AsyncIterable<Uint8Array>, file: string): Promise<Map<string, PendingBenchmark>> {
-  const out = createWriteStream(file);
+async function receive(body: AsyncIterable<Uint8Array>, file: UploadSpool<Buffer>): Promise<Map<string, PendingBenchmark>> {
   const issues = new Issues();
   const benchmarks = new Map<string, PendingBenchmark>();
   const taskSets = new Map<string, Set<string>>();
@@ -268,96 +266,91 @@ async function receive(body: AsyncIterable<Uint8Array>, file: string): Promise<M
   let upload: { benchmark: string; system: string } | undefined;
   const tee = async function* () {
     for await (const chunk of body) {
-      if (!out.write(chunk)) await once(out, "drain");
+      await file.push(Buffer.from(chunk));
       yield chunk;
     }
   };
-  try {
-    for await (const { n, text } of linesOf(tee(), (ln) => {
-      throw invalid("invalid export", [{ field: `line ${ln}`, message: `line ${ln}: longer than ${MAX_LINE_BYTES} bytes` }]);
-    })) {
-      if (issues.full) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        issues.add(n, "not valid JSON");
-        continue;
-      }
-      const result = ImportLine.safeParse(parsed);
-      if (!result.success) {
-        const first = result.error.issues[0];
-        issues.add(n, `${first.path.join(".") || "record"}: ${first.message}`);
-        continue;
-      }
-      const r = result.data;
-      if (!sawHeader) {
-        if (r.type !== "podium") issues.add(n, 'the first line must be {"type":"podium","version":1}');
-        sawHeader = true;
-        if (r.type === "podium") continue;
-      }
-      if (r.type === "podium") {
-        issues.add(n, "a second header line");
-        continue;
-      }
-      if (r.type !== "instanceScores") upload = undefined;
-      if (r.type === "benchmark") {
-        if (benchmarks.has(r.slug)) issues.add(n, `benchmark "${r.slug}" given twice`);
-        else {
-          benchmarks.set(r.slug, { line: n, record: r, tasks: [], systems: [], submissions: [], uploads: [], audit: [] });
-          taskSets.set(r.slug, new Set());
-          systemSets.set(r.slug, new Set());
-        }
-        continue;
-      }
-      const b = benchmarks.get(r.benchmark);
-      if (!b) {
-        issues.add(n, `benchmark "${r.benchmark}" has no benchmark line before this one`);
-        continue;
-      }
-      const tasks = taskSets.get(r.benchmark)!;
-      const systems = systemSets.get(r.benchmark)!;
-      switch (r.type) {
-        case "task":
-          if (tasks.has(r.slug)) issues.add(n, `task "${r.slug}" given twice`);
-          tasks.add(r.slug);
-          b.tasks.push({ slug: r.slug, name: r.name, metric: r.metric, higherIsBetter: r.higherIsBetter, weight: r.weight, group: r.group, position: r.position });
-          break;
-        case "system":
-          if (systems.has(r.slug)) issues.add(n, `system "${r.slug}" given twice`);
-          systems.add(r.slug);
-          b.systems.push({ slug: r.slug, name: r.name, url: r.url, metadata: r.metadata, hidden: r.hidden, hiddenReason: r.hiddenReason, createdAt: r.createdAt });
-          break;
-        case "submission": {
-          if (!systems.has(r.system)) issues.add(n, `system "${r.system}" has no system line before this one`);
-          const unknown = Object.keys(r.scores).find((t) => !tasks.has(t));
-          if (unknown !== undefined) issues.add(n, `unknown task "${unknown.slice(0, 64)}"`);
-          if (Object.values(r.scores).some((v) => !Number.isFinite(v))) issues.add(n, "scores must be finite numbers");
-          const last = b.submissions.at(-1);
-          if (last && last.id >= r.id) issues.add(n, "submissions must come in increasing id order");
-          b.submissions.push({ id: r.id, system: r.system, createdAt: r.createdAt, metadata: r.metadata, retractedAt: r.retractedAt, reason: r.reason, scores: r.scores });
-          break;
-        }
-        case "instanceUpload":
-          if (!systems.has(r.system)) issues.add(n, `system "${r.system}" has no system line before this one`);
-          if (b.uploads.some((u) => u.system === r.system)) issues.add(n, `a second instance upload of system "${r.system}"`);
-          b.uploads.push({ system: r.system, id: r.id, createdAt: r.createdAt });
-          upload = { benchmark: r.benchmark, system: r.system };
-          break;
-        case "instanceScores":
-          if (!upload || upload.benchmark !== r.benchmark || upload.system !== r.system) issues.add(n, "instance scores must follow their system's instanceUpload line");
-          else if (!tasks.has(r.task)) issues.add(n, `unknown task "${r.task}"`);
-          else if (r.instances.length !== r.scores.length) issues.add(n, "instances and scores differ in length");
-          else if (r.scores.some((v) => !Number.isFinite(v))) issues.add(n, "scores must be finite numbers");
-          break;
-        case "audit":
-          b.audit.push(r);
-          break;
-      }
+  for await (const { n, text } of linesOf(tee(), (ln) => {
+    throw invalid("invalid export", [{ field: `line ${ln}`, message: `line ${ln}: longer than ${MAX_LINE_BYTES} bytes` }]);
+  })) {
+    if (issues.full) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      issues.add(n, "not valid JSON");
+      continue;
     }
-  } finally {
-    out.end();
-    await once(out, "close").catch(() => {});
+    const result = ImportLine.safeParse(parsed);
+    if (!result.success) {
+      const first = result.error.issues[0];
+      issues.add(n, `${first.path.join(".") || "record"}: ${first.message}`);
+      continue;
+    }
+    const r = result.data;
+    if (!sawHeader) {
+      if (r.type !== "podium") issues.add(n, 'the first line must be {"type":"podium","version":1}');
+      sawHeader = true;
+      if (r.type === "podium") continue;
+    }
+    if (r.type === "podium") {
+      issues.add(n, "a second header line");
+      continue;
+    }
+    if (r.type !== "instanceScores") upload = undefined;
+    if (r.type === "benchmark") {
+      if (benchmarks.has(r.slug)) issues.add(n, `benchmark "${r.slug}" given twice`);
+      else {
+        benchmarks.set(r.slug, { line: n, record: r, tasks: [], systems: [], submissions: [], uploads: [], audit: [] });
+        taskSets.set(r.slug, new Set());
+        systemSets.set(r.slug, new Set());
+      }
+      continue;
+    }
+    const b = benchmarks.get(r.benchmark);
+    if (!b) {
+      issues.add(n, `benchmark "${r.benchmark}" has no benchmark line before this one`);
+      continue;
+    }
+    const tasks = taskSets.get(r.benchmark)!;
+    const systems = systemSets.get(r.benchmark)!;
+    switch (r.type) {
+      case "task":
+        if (tasks.has(r.slug)) issues.add(n, `task "${r.slug}" given twice`);
+        tasks.add(r.slug);
+        b.tasks.push({ slug: r.slug, name: r.name, metric: r.metric, higherIsBetter: r.higherIsBetter, weight: r.weight, group: r.group, position: r.position });
+        break;
+      case "system":
+        if (systems.has(r.slug)) issues.add(n, `system "${r.slug}" given twice`);
+        systems.add(r.slug);
+        b.systems.push({ slug: r.slug, name: r.name, url: r.url, metadata: r.metadata, hidden: r.hidden, hiddenReason: r.hiddenReason, createdAt: r.createdAt });
+        break;
+      case "submission": {
+        if (!systems.has(r.system)) issues.add(n, `system "${r.system}" has no system line before this one`);
+        const unknown = Object.keys(r.scores).find((t) => !tasks.has(t));
+        if (unknown !== undefined) issues.add(n, `unknown task "${unknown.slice(0, 64)}"`);
+        if (Object.values(r.scores).some((v) => !Number.isFinite(v))) issues.add(n, "scores must be finite numbers");
+        const last = b.submissions.at(-1);
+        if (last && last.id >= r.id) issues.add(n, "submissions must come in increasing id order");
+        b.submissions.push({ id: r.id, system: r.system, createdAt: r.createdAt, metadata: r.metadata, retractedAt: r.retractedAt, reason: r.reason, scores: r.scores });
+        break;
+      }
+      case "instanceUpload":
+        if (!systems.has(r.system)) issues.add(n, `system "${r.system}" has no system line before this one`);
+        if (b.uploads.some((u) => u.system === r.system)) issues.add(n, `a second instance upload of system "${r.system}"`);
+        b.uploads.push({ system: r.system, id: r.id, createdAt: r.createdAt });
+        upload = { benchmark: r.benchmark, system: r.system };
+        break;
+      case "instanceScores":
+        if (!upload || upload.benchmark !== r.benchmark || upload.system !== r.system) issues.add(n, "instance scores must follow their system's instanceUpload line");
+        else if (!tasks.has(r.task)) issues.add(n, `unknown task "${r.task}"`);
+        else if (r.instances.length !== r.scores.length) issues.add(n, "instances and scores differ in length");
+        else if (r.scores.some((v) => !Number.isFinite(v))) issues.add(n, "scores must be finite numbers");
+        break;
+      case "audit":
+        b.audit.push(r);
+        break;
+    }
   }
   if (!sawHeader) issues.add(1, "empty export");
   issues.throwIfAny();
@@ -365,7 +358,7 @@ async function receive(body: AsyncIterable<Uint8Array>, file: string): Promise<M
 }
 
 /** Phase 2 (inside the transaction): everything inserted; instance uploads replayed from the file. */
-async function restore(tx: Db, principal: Principal, pending: Map<string, PendingBenchmark>, file: string, options: InstanceUploadOptions): Promise<void> {
+async function restore(tx: Db, principal: Principal, pending: Map<string, PendingBenchmark>, file: UploadSpool<Buffer>, options: InstanceUploadOptions): Promise<void> {
   const all = [...pending.values()];
   const keepBenchmarkIds = all.every((b) => b.record.id !== undefined) && (await idsFree(tx, "benchmarks", all.map((b) => b.record.id!)));
   const keepSubmissionIds = await idsFree(tx, "submissions", all.flatMap((b) => b.submissions.map((s) => s.id)));
@@ -397,8 +390,8 @@ async function restore(tx: Db, principal: Principal, pending: Map<string, Pendin
  * The instance uploads, read back from the file in order: each `instanceUpload` line and the
  * `instanceScores` lines after it become one upload through the instance upload service.
  */
-async function restoreInstanceUploads(tx: Db, principal: Principal, file: string, options: InstanceUploadOptions, keepIds: boolean) {
-  const lines = linesOf(createReadStream(file), () => {
+async function restoreInstanceUploads(tx: Db, principal: Principal, file: UploadSpool<Buffer>, options: InstanceUploadOptions, keepIds: boolean) {
+  const lines = linesOf(file.records(), () => {
     throw new Error("line too long on re-read");
   });
   let next = await lines.next();
