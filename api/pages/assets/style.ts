@@ -59,9 +59,9 @@ table.lb .meta { text-align:left; color:var(--muted); }
 table.lb .meta span { display:inline-block; max-width:10rem; overflow:hidden; text-overflow:ellipsis; vertical-align:bottom; }
 table.lb td.pos { font-weight:600; }
 table.lb .m { border-left:1px solid var(--line); }
-table.lb td.m .rk { font-weight:600; display:inline-block; min-width:1.8em; }
+table.lb td.m .rk { font-weight:600; display:inline-block; min-width:2em; text-align:right; }
 table.lb td.m .mv { display:inline-block; min-width:2.4em; text-align:left; margin-left:.2rem; font-size:.85em; }
-table.lb td.m .sc { color:var(--muted); margin-left:.2rem; }
+table.lb td.m .sc { color:var(--muted); display:inline-block; min-width:4.6em; text-align:right; }
 table.lb .task { color:var(--fg); }
 table.lb td.task.best { font-weight:700; }
 table.lb thead th.task { font-weight:500; }
