@@ -338,7 +338,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
             <tbody>
               {tableRows.map((s) => {
                 const g = groups.get(s.slug);
-                const cls = g ? [`band-${g.group % 2}`, g.start && g.group > 0 ? "group-start" : ""].filter(Boolean).join(" ") : undefined;
+                const cls = g ? [`band-${g.group % 2}`, g.start && g.group > 0 ? "group-start" : "", g.size === 1 ? "settled" : ""].filter(Boolean).join(" ") : undefined;
                 const meta = metadataOf(s);
                 const link = isWebUrl(s.url) ? s.url : metadataLink(s);
                 const shownMeta: Record<string, string> = {};
