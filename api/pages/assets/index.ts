@@ -33,7 +33,7 @@ const BY_PATH = new Map<string, Asset>(Object.values(ASSETS).map((a) => [a.path,
 export function registerAssets(app: OpenAPIHono<AppEnv>) {
   app.get("/assets/:file", (c) => {
     const found = BY_PATH.get(c.req.path);
-    if (!found) return c.text("Not found", 404);
+    if (!found) return c.notFound(); // the error envelope, as for any unknown path
     c.header("ETag", found.etag);
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     if (etagMatches(c.req.header("if-none-match"), found.etag)) return c.body(null, 304);
