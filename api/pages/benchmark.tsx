@@ -123,11 +123,11 @@ export function LevelSwitch(props: { lb: Leaderboard; path?: string }) {
   const { lb } = props;
   const base = props.path ?? benchmarkPath(lb);
   return (
-    <p class="levels">
+    <span class="levels">
       <span class="muted">Level: </span>
       {lb.level === "task" ? <strong aria-current="page">task</strong> : <a href={`${base}?level=task`}>task</a>}
       {lb.level === "instance" ? <strong aria-current="page">instance</strong> : <a href={`${base}?level=instance`}>instance</a>}
-    </p>
+    </span>
   );
 }
 
@@ -297,18 +297,19 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
       <Sheet>
         <h1>{lb.benchmark.name}</h1>
         <p class="muted">
-          <code>{lb.benchmark.slug}</code> · {n} systems · {tasks.length} tasks · {level} level · revision {lb.benchmark.revision} ·{" "}
-          <a href={`${apiBase}?${apiQuery}`}>JSON</a> · <a href={`${apiBase}?${apiQuery}&format=csv`}>CSV</a>
+          <code>{lb.benchmark.slug}</code> · {n} systems · {tasks.length} tasks · revision {lb.benchmark.revision} ·{" "}
+          <a href={`${apiBase}?${apiQuery}`}>JSON</a> · <a href={`${apiBase}?${apiQuery}&format=csv`}>CSV</a> · <LevelSwitch lb={lb} />
         </p>
-        <LevelSwitch lb={lb} />
         {props.notice ? <p class="note">{props.notice}</p> : null}
         {props.ignored.length ? <p class="note">Ignored unknown method(s): {props.ignored.join(", ")}.</p> : null}
         <OptionsForm lb={lb} allMethods={props.allMethods} sort={sort} rowsAll={rowsAll} />
-        <h2 id="leaderboard">Leaderboard</h2>
-        <p class="muted">
-          Ordered by <strong>{sort}</strong>. Each method column shows the rank, then the score
-          {reference && hasSocialChoice ? "; ▲/▼ is the move against the mean's rank" : ""}. Task scores at the right
-          {level === "instance" ? " are each task's mean over its instances" : ""}; the best per task in bold. Cov. = tasks scored of {tasks.length}.
+        <h2 id="leaderboard" class="visually-hidden">
+          Leaderboard
+        </h2>
+        <p class="muted small">
+          Ordered by <strong>{sort}</strong> ({level} level). Method columns: rank
+          {reference && hasSocialChoice ? ", move against the mean (▲/▼)" : ""}, score. Task scores
+          {level === "instance" ? " (each task's mean over its instances)" : ""}: best in bold. Cov.: tasks scored of {tasks.length}.
         </p>
         <UncertaintyNote leaderboard={lb} sort={sort} />
         {rows.length > TABLE_LIMIT ? (

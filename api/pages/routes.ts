@@ -100,6 +100,17 @@ const csp: MiddlewareHandler = async (c, next) => {
 
 const isKind = (err: unknown, kind: string): err is DomainError => err instanceof DomainError && err.kind === kind;
 
+/** A domain error's message with the field details it carries ("too many samples: samples must be at most 413 ..."). */
+function explain(err: DomainError): string {
+  const details = Array.isArray(err.details) ? err.details.map((d) => `${(d as { field?: string }).field ?? ""} ${(d as { message?: string }).message ?? ""}`.trim()).filter(Boolean) : [];
+  return details.length ? `${err.message}: ${details.join("; ")}.` : `${err.message}.`;
+}
+
+/** The 400 of `level=instance` on a benchmark without instance scores (its detail names the field `level`). */
+function noInstanceScores(err: unknown): boolean {
+  return isKind(err, "invalid") && Array.isArray(err.details) && err.details.some((d) => (d as { field?: unknown })?.field === "level");
+}
+
 export function registerPages(app: OpenAPIHono<AppEnv>) {
   app.use("/", csp);
   app.use("/benchmarks/*", csp);
@@ -141,7 +152,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
         try {
           return sendPage(c, await serve("instance", "This benchmark has instance-level scores only: shown at the instance level."), options.coding);
         } catch (err) {
-          if (!isKind(err, "invalid")) throw err;
+          if (!noInstanceScores(err)) throw err;
         }
       }
       return sendPage(c, task, options.coding);
@@ -149,7 +160,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
       if (isKind(err, "not_found")) return missing();
       if (isKind(err, "invalid")) {
         const base = `/benchmarks/${encodeURIComponent(slug)}`;
-        return c.html(MessagePage({ title: "Cannot show this view", message: err.message, links: [{ href: base, text: "Default view" }] }), 400);
+        return c.html(MessagePage({ title: "Cannot show this view", message: explain(err), links: [{ href: base, text: "Default view" }] }), 400);
       }
       throw err;
     }
@@ -203,14 +214,14 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
         const inst = await serve("instance");
         if (found(inst)) return sendPage(c, inst, options.coding);
       } catch (err) {
-        if (!isKind(err, "invalid")) throw err;
+        if (!noInstanceScores(err)) throw err;
       }
       return missing();
     } catch (err) {
       if (isKind(err, "not_found")) return missing(`There is no benchmark "${slug}".`);
       if (isKind(err, "invalid")) {
         const base = `/benchmarks/${encodeURIComponent(slug)}/systems/${encodeURIComponent(system)}`;
-        return c.html(MessagePage({ title: "Cannot show this view", message: err.message, links: [{ href: base, text: "Default view" }] }), 400);
+        return c.html(MessagePage({ title: "Cannot show this view", message: explain(err), links: [{ href: base, text: "Default view" }] }), 400);
       }
       throw err;
     }

@@ -68,7 +68,9 @@ export function SystemPage(props: SystemPageProps) {
             </>
           ) : null}
         </p>
-        <LevelSwitch lb={lb} path={path} />
+        <p>
+          <LevelSwitch lb={lb} path={path} />
+        </p>
         {metaKeys.length ? (
           <dl class="meta">
             {metaKeys.map((k) => {
@@ -239,16 +241,14 @@ export function SystemPage(props: SystemPageProps) {
           <img class="badge" src={badgeUrl("", lb, s.slug, badgeMethod)} alt={`${lb.benchmark.name} rank badge (${badgeMethod})`} height="20" />
         </p>
         <p class="muted">Markdown:</p>
-        <pre>
-          <code id="badge-markdown">{markdown}</code>
-        </pre>
+        {/* prettier-ignore */}
+        <pre><code id="badge-markdown">{markdown}</code></pre>
         <p class="muted">HTML:</p>
-        <pre>
-          <code id="badge-html">{html}</code>
-        </pre>
+        {/* prettier-ignore */}
+        <pre><code id="badge-html">{html}</code></pre>
         <p class="muted">
-          Other methods: <code>?method=</code>
-          {lb.methods.filter((m) => m !== "kemeny").join(", ")} on the badge URL.
+          Another method: change <code>method=</code> in the badge URL ({lb.methods.join(", ")}), or open this page with{" "}
+          <code>?method=</code> for its snippets.
         </p>
       </Sheet>
     </Layout>

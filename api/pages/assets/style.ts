@@ -20,7 +20,7 @@ header.site { border-bottom:1px solid var(--line); background:var(--soft); paddi
 header.site a.brand { font-weight:700; font-size:1.1rem; color:var(--fg); text-decoration:none; display:inline-flex; gap:.35rem; align-items:center; }
 header.site a.brand img { width:18px; height:18px; }
 header.site nav a { margin-right:.9rem; }
-h1 { font-size:1.45rem; margin:.7rem 0 .2rem; }
+h1 { font-size:1.4rem; margin:.5rem 0 .1rem; }
 h2 { font-size:1.1rem; margin:1.6rem 0 .4rem; }
 a { color:var(--accent); }
 .muted { color:var(--muted); }
@@ -35,11 +35,12 @@ input, select { font:inherit; }
 :focus-visible { outline:2px solid var(--accent); outline-offset:2px; }
 
 /* controls */
-form.options { border:1px solid var(--line); border-radius:6px; padding:.35rem .7rem; background:var(--soft); display:flex; flex-wrap:wrap; gap:.3rem 1.2rem; align-items:center; margin:.5rem 0; }
-form.options fieldset { border:0; padding:0; margin:0; display:flex; flex-wrap:wrap; gap:.1rem .8rem; align-items:center; }
+form.options { border:1px solid var(--line); border-radius:6px; padding:.3rem .6rem; background:var(--soft); display:flex; flex-wrap:wrap; gap:.25rem 1rem; align-items:center; margin:.4rem 0; }
+form.options fieldset { border:0; padding:0; margin:0; display:flex; flex-wrap:wrap; gap:.1rem .6rem; align-items:center; }
 form.options legend { font-weight:600; padding:0; float:left; margin-right:.5rem; }
 form.options label { white-space:nowrap; }
-.levels a, .levels strong { margin-right:.6rem; }
+.levels a, .levels strong { margin-right:.5rem; }
+.small { font-size:.9em; }
 form.filters { display:flex; flex-wrap:wrap; gap:.3rem 1rem; align-items:center; margin:.4rem 0; }
 form.filters[hidden] { display:none; }
 form.filters input[type=search] { width:14rem; max-width:100%; }
@@ -48,7 +49,7 @@ form.filters input[type=search] { width:14rem; max-width:100%; }
 /* the leaderboard: the page scrolls sideways, the header and system column stick */
 .board { padding-left:max(1rem, calc((100cqw - 1200px) / 2)); padding-right:1rem; width:max-content; }
 table { border-collapse:separate; border-spacing:0; font-variant-numeric:tabular-nums; }
-table.lb th, table.lb td { padding:.2rem .5rem; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; background:var(--bg); }
+table.lb th, table.lb td { padding:.15rem .5rem; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; background:var(--bg); }
 table.lb thead th { position:sticky; top:0; z-index:2; background:var(--soft); font-weight:600; border-bottom:2px solid #aab4c0; vertical-align:bottom; }
 table.lb .pos { position:sticky; left:0; z-index:1; width:2.9rem; min-width:2.9rem; max-width:2.9rem; }
 table.lb .sys { position:sticky; left:2.9rem; z-index:1; text-align:left; border-right:1px solid var(--line); }
