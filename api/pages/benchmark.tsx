@@ -15,6 +15,7 @@ import { Layout, Sheet } from "./layout.tsx";
 import {
   benchmarkPath,
   consensusMethod,
+  degenerateMethods,
   isMeanFamily,
   isWebUrl,
   kemenyShare,
@@ -72,12 +73,13 @@ function intervalText(iv: [number, number]): string {
   return iv[0] === iv[1] ? `${iv[0]}` : `${iv[0]}–${iv[1]}`;
 }
 
-function MethodCell(props: { system: LeaderboardSystem; method: string; reference: string | undefined; of: number }) {
+function MethodCell(props: { system: LeaderboardSystem; method: string; reference: string | undefined; of: number; degenerate: boolean }) {
   const { system, method, reference, of } = props;
   const cell: LeaderboardCell | undefined = system.results[method];
   const rank = cell?.rank;
   const ref = reference ? system.results[reference]?.rank : undefined;
-  const delta = rank !== undefined && ref !== undefined && !isMeanFamily(method) ? ref - rank : 0;
+  // A method that ties most systems has no meaningful moves ("9 ▲48" all the way down): none shown.
+  const delta = rank !== undefined && ref !== undefined && !isMeanFamily(method) && !props.degenerate ? ref - rank : 0;
   return (
     <td class="m" data-v={rank ?? ""}>
       <span class="rk">{rank ?? "—"}</span>
@@ -252,6 +254,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   const apiQuery = `methods=${encodeURIComponent(methods.join(","))}${level === "instance" ? "&level=instance" : ""}${lb.uncertainty ? `&uncertainty=bootstrap&samples=${lb.uncertainty.samples}&seed=${lb.uncertainty.seed}` : ""}`;
   const hasSocialChoice = methods.some((m) => !isMeanFamily(m));
   const consensus = consensusMethod(methods);
+  const degenerate = degenerateMethods(lb);
   const pageQuery = (rows: boolean) => {
     const q = new URLSearchParams({ level, methods: methods.join(","), sort });
     if (lb.uncertainty) q.set("uncertainty", "bootstrap");
@@ -276,6 +279,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
     ...methods.map((m) => (
       <th scope="col" class={m === sort ? "m sorted" : "m"} data-method={m} data-sort="num" data-dir="asc" title={`${m}: rank, then score`}>
         {m}
+        {degenerate.has(m) ? "*" : ""}
       </th>
     )),
     ...tasks.map((t, i) => (
@@ -311,6 +315,11 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
           {reference && hasSocialChoice ? ", move against the mean (▲/▼)" : ""}, score. Task scores
           {level === "instance" ? " (each task's mean over its instances)" : ""}: best in bold. Cov.: tasks scored of {tasks.length}.
         </p>
+        {[...degenerate].map(([m, d]) => (
+          <p class="note">
+            * {m} ties {d.size} of {n} systems at rank {d.rank}: it hardly orders this board, so its moves against the mean are not shown.
+          </p>
+        ))}
         <UncertaintyNote leaderboard={lb} sort={sort} />
         {rows.length > TABLE_LIMIT ? (
           <p class="muted">
@@ -375,7 +384,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
                       {ratio(s.coverage, tasks.length)}
                     </td>
                     {methods.map((m) => (
-                      <MethodCell system={s} method={m} reference={reference} of={n} />
+                      <MethodCell system={s} method={m} reference={reference} of={n} degenerate={degenerate.has(m)} />
                     ))}
                     {tasks.map((t, i) => {
                       const v = s.scores[t.slug];

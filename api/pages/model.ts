@@ -174,3 +174,30 @@ export const isMeanFamily = (m: string) => m === "mean" || m.startsWith("mean-")
 export function rankOf(s: LeaderboardSystem, method: string): number {
   return s.results[method]?.rank ?? Number.POSITIVE_INFINITY;
 }
+
+/** A method whose largest tie holds at least this share of the systems says little about order (plurality on GLUE: 97 of 105). */
+export const DEGENERATE_TIE_SHARE = 0.25;
+
+export interface DegenerateMethod {
+  /** The rank the largest tie shares. */
+  rank: number;
+  /** How many systems share it. */
+  size: number;
+}
+
+/** Methods whose ranking is mostly one big tie (at least 4 systems and DEGENERATE_TIE_SHARE of the board). */
+export function degenerateMethods(lb: Leaderboard): Map<string, DegenerateMethod> {
+  const out = new Map<string, DegenerateMethod>();
+  const n = lb.systems.length;
+  for (const method of lb.methods) {
+    const counts = new Map<number, number>();
+    for (const s of lb.systems) {
+      const r = s.results[method]?.rank;
+      if (r !== undefined) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    let best: DegenerateMethod | undefined;
+    for (const [rank, size] of counts) if (!best || size > best.size) best = { rank, size };
+    if (best && best.size >= 4 && best.size >= DEGENERATE_TIE_SHARE * n) out.set(method, best);
+  }
+  return out;
+}

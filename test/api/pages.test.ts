@@ -163,6 +163,24 @@ describe.each(backends())("pages on %s", (kind) => {
     }
   });
 
+  it("a method that ties most systems (plurality here) shows no moves, and says why", async () => {
+    await api.call("POST", "/api/v1/benchmarks", { body: { slug: "flat", name: "Flat", tasks: [{ slug: "x" }, { slug: "y" }] } });
+    const submissions = Array.from({ length: 8 }, (_, i) => ({ system: { slug: `s${i}` }, scores: { x: 10 - i, y: i === 0 ? 10 : (i * 3) % 8 } }));
+    await api.call("POST", "/api/v1/benchmarks/flat/submissions", { body: { submissions } });
+    const json = (await api.call("GET", "/api/v1/benchmarks/flat/leaderboard?methods=mean,plurality,borda")).body;
+    const tied = json.systems.filter((s: any) => s.results.plurality.rank === 2).length;
+    expect(tied).toBe(7);
+    const { html } = await page("/benchmarks/flat?methods=mean,plurality,borda");
+    expect(text(html)).toContain(`* plurality ties 7 of 8 systems at rank 2: it hardly orders this board, so its moves against the mean are not shown.`);
+    const rows = tableRows(html);
+    expect(rows.every((r) => r.methods[1].move === "")).toBe(true);
+    // borda still shows its moves
+    const bordaMoves = json.systems.filter((s: any) => s.results.mean.rank !== s.results.borda.rank).length;
+    expect(rows.filter((r) => r.methods[2].move !== "").length).toBe(bordaMoves);
+    expect(html).toMatch(/data-method="plurality"[^>]*>plurality\*<\/th>/);
+    expect(text((await page("/benchmarks/flat?methods=mean,borda")).html)).not.toContain("hardly orders");
+  });
+
   it("selects and orders methods through the query string", async () => {
     await seed();
     const json = (await api.call("GET", "/api/v1/benchmarks/glue/leaderboard?methods=borda")).body;
@@ -313,7 +331,8 @@ describe.each(backends())("pages on %s", (kind) => {
     expect(status).toBe(200);
     expect(methodHeaders(html)).toEqual(["mean", "borda", "borda2"]);
     expect(tableRows(html).map((r) => r.slug)).toEqual(json.systems.map((s: any) => s.slug));
-    expect(text(html)).toContain("3 systems · 2 tasks · instance level");
+    expect(text(html)).toContain("3 systems · 2 tasks");
+    expect(text(html)).toContain("Ordered by mean (instance level)");
     expect(html).toContain('<strong aria-current="page">instance</strong>');
     expect(html).toContain('<a class="nm" href="/benchmarks/inst/systems/m2?level=instance">m2</a>');
     expect(html).toContain("Rank shift: mean → borda2");

@@ -111,7 +111,7 @@ table.heat td { border:2px solid #fff; }
 .legend span { padding:.05rem .45rem; }
 
 /* rank-shift chart */
-svg.shift { display:block; max-width:100%; height:auto; font:12px system-ui,sans-serif; }
+svg.shift { display:block; max-width:none; font:12px system-ui,sans-serif; }
 svg.shift text { fill:var(--fg); }
 svg.shift text.head { font-weight:600; }
 svg.shift line { stroke-width:2; }
