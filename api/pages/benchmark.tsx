@@ -47,6 +47,8 @@ export interface BenchmarkPageProps {
   ignored: string[];
   /** A note shown above the table (e.g. why the level or the methods differ from the request). */
   notice?: string;
+  /** More evidence after the agreement matrix (e.g. the pairwise heat map), when available. */
+  evidence?: Child;
 }
 
 function ratio(n: number, of: number): string {
@@ -203,6 +205,18 @@ function Filters(props: { lb: Leaderboard; columns: string[]; values: Map<string
   );
 }
 
+/** Every value of a metadata column is a number (sorted as numbers, largest first). */
+function numericColumn(lb: Leaderboard, column: string): boolean {
+  let any = false;
+  for (const s of lb.systems) {
+    const v = metadataOf(s)[column];
+    if (v === undefined) continue;
+    if (typeof v !== "number") return false;
+    any = true;
+  }
+  return any;
+}
+
 /** Distinct display values per metadata column (only columns with at most 30, for the filters). */
 function metadataValues(lb: Leaderboard, columns: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -269,7 +283,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
       System
     </th>,
     ...columns.map((c) => (
-      <th scope="col" class="meta" data-sort="text">
+      <th scope="col" class="meta" data-sort={numericColumn(lb, c) ? "num" : "text"} data-dir={numericColumn(lb, c) ? "desc" : "asc"}>
         {metaLabel(c)}
       </th>
     )),
@@ -431,6 +445,11 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
         <h2 id="agreement">Agreement between methods (Kendall τ-b)</h2>
         <p class="muted">1 = the two methods order the systems identically, 0 = unrelated orders, −1 = reversed.</p>
         <AgreementHeatmap lb={lb} />
+        {props.evidence ? (
+          <section id="evidence" aria-label="Pairwise evidence">
+            {props.evidence}
+          </section>
+        ) : null}
       </Sheet>
     </Layout>
   );

@@ -404,8 +404,12 @@ describe("metadata on the pages (rendered from a leaderboard that carries it)", 
 
   it("shows metadata columns (model-card keys first), filters for them, and each system's metadata", async () => {
     const html = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [] })).toString();
-    const headers = [...html.matchAll(/<th scope="col" class="meta"[^>]*>(.*?)<\/th>/g)].map((m) => m[1]);
-    expect(headers).toEqual(["Organisation", "Parameters", "Open weights"]);
+    const headers = [...html.matchAll(/<th scope="col" class="meta" data-sort="(\w+)"[^>]*>(.*?)<\/th>/g)].map((m) => [m[2], m[1]]);
+    expect(headers).toEqual([
+      ["Organisation", "text"],
+      ["Parameters", "num"],
+      ["Open weights", "text"],
+    ]);
     expect(html).toContain('<select data-meta="organisation"><option value="">any</option><option value="Acme">Acme</option><option value="Globex">Globex</option></select>');
     expect(html).toContain('<select data-meta="open weights"><option value="">any</option><option value="no">no</option><option value="yes">yes</option></select>');
     // one value only: no filter
@@ -427,6 +431,9 @@ describe("metadata on the pages (rendered from a leaderboard that carries it)", 
     const withPairwise = (await SystemPage({ leaderboard: lb, system: lb.systems[0], history: [], origin: "", badgeMethod: "mean", pairwise: "PAIRWISE-RECORD" })).toString();
     expect(withPairwise).toContain('<section id="pairwise" aria-label="Pairwise record">PAIRWISE-RECORD</section>');
     expect(sys).not.toContain('id="pairwise"');
+    const withEvidence = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [], evidence: "PAIRWISE-HEATMAP" })).toString();
+    expect(withEvidence).toContain('<section id="evidence" aria-label="Pairwise evidence">PAIRWISE-HEATMAP</section>');
+    expect(html).not.toContain('id="evidence"');
   });
 
   it("uses the columns the benchmark declares when it declares them", async () => {

@@ -18,7 +18,10 @@ export const PODIUM_JS = String.raw`(function () {
     var td = tr.cells[index];
     if (!td) return null;
     var v = td.getAttribute("data-v");
-    if (kind === "text") return (v === null ? td.textContent : v).trim().toLowerCase();
+    if (kind === "text") {
+      var t = (v === null ? td.textContent || "" : v).trim().toLowerCase();
+      return t === "" ? null : t;
+    }
     if (v === null || v === "") return null;
     var n = Number(v);
     return isFinite(n) ? n : null;
