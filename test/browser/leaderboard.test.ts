@@ -12,6 +12,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BenchmarkPage } from "../../api/pages/benchmark.tsx";
+import { PAGE_CSP } from "../../api/pages/routes.ts";
+import { TASK_METHODS } from "../../ranking/index.ts";
+import type { Leaderboard } from "../../service/index.ts";
 import { repoRoot } from "../helpers/examples.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { httpClient, seedGlue, seedTac, type Call, type SeededSystem } from "./seed.ts";
@@ -272,6 +276,47 @@ describe("leaderboard page in chromium", () => {
     await page.getByLabel("Coverage").selectOption("4");
     const complete = await tableRows(page);
     expect(complete.map((r) => r.slug).sort()).toEqual(["alpha", "beta", "delta-co", "evil", "gamma"]);
+    await close(o);
+  });
+
+  it("filters and sorts by metadata columns (a page rendered from a leaderboard whose systems carry metadata)", async () => {
+    ready();
+    const system = (slug: string, rank: number, metadata?: Record<string, unknown>) =>
+      ({ slug, name: slug.toUpperCase(), url: null, submissionId: rank, submittedAt: "2026-01-01T00:00:00.000Z", coverage: 1, scores: { x: 10 - rank }, results: { mean: { rank, score: 10 - rank } }, ...(metadata ? { metadata } : {}) }) as any;
+    const lb = {
+      benchmark: { slug: "meta", name: "Meta", revision: 1 },
+      level: "task",
+      tasks: [{ slug: "x", name: "X", metric: null, higherIsBetter: true, weight: 1, group: null }],
+      methods: ["mean"],
+      systems: [
+        system("a", 1, { organisation: "Acme", parameters: 70, "open weights": true }),
+        system("b", 2, { organisation: "Globex", parameters: 8, "open weights": false }),
+        system("c", 3, { organisation: "Acme", parameters: 400, "open weights": false }),
+        system("d", 4),
+      ],
+      agreement: { kendallTau: {}, condorcetWinner: null },
+    } as unknown as Leaderboard;
+    const html = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [] })).toString();
+    const o = await openPage();
+    const { page } = o;
+    // served from the test server's origin (so the page's own script loads from it), with the pages' CSP
+    const url = `${server.url}/__rendered/meta`;
+    await page.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", headers: { "content-security-policy": PAGE_CSP }, body: html }));
+    await page.goto(url);
+    await expect.poll(() => page.locator("#filters").isVisible()).toBe(true);
+    const slugs = async () => (await tableRows(page)).map((r) => r.slug);
+    await page.getByLabel("Organisation").selectOption("Acme");
+    expect(await slugs()).toEqual(["a", "c"]);
+    await page.getByLabel("Open weights").selectOption("no");
+    expect(await slugs()).toEqual(["c"]);
+    await page.getByLabel("Organisation").selectOption("");
+    expect(await slugs()).toEqual(["b", "c"]);
+    await page.getByLabel("Open weights").selectOption("");
+    // parameters sort as numbers, largest first; systems without the key last
+    await page.getByRole("button", { name: "Parameters" }).click();
+    expect(await slugs()).toEqual(["c", "a", "b", "d"]);
+    await page.getByRole("button", { name: "Parameters" }).click();
+    expect(await slugs()).toEqual(["b", "a", "c", "d"]);
     await close(o);
   });
 
