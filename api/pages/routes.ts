@@ -7,7 +7,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { INSTANCE_METHODS, TASK_METHODS } from "../../ranking/index.ts";
+import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, RankingInputError, TASK_METHODS } from "../../ranking/index.ts";
 import { DomainError, type ContentCoding, type Leaderboard, type StoredBody } from "../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../encoding.ts";
 import type { AppEnv } from "../env.ts";
@@ -100,16 +100,27 @@ const csp: MiddlewareHandler = async (c, next) => {
 
 const isKind = (err: unknown, kind: string): err is DomainError => err instanceof DomainError && err.kind === kind;
 
-/** A domain error's message with the field details it carries ("too many samples: samples must be at most 413 ..."). */
-function explain(err: DomainError): string {
+/** A bad request, from the service (DomainError "invalid") or from the ranking engine (RankingInputError, e.g. too many systems for Kemeny). */
+function invalidRequest(err: unknown): { message: string; details: unknown } | null {
+  if (isKind(err, "invalid")) return { message: err.message, details: err.details };
+  if (err instanceof RankingInputError) return { message: "invalid score table", details: err.details };
+  return null;
+}
+
+/** A bad request's message with the field details it carries ("too many samples: samples must be at most 413 ..."). */
+function explain(err: { message: string; details: unknown }): string {
   const details = Array.isArray(err.details) ? err.details.map((d) => `${(d as { field?: string }).field ?? ""} ${(d as { message?: string }).message ?? ""}`.trim()).filter(Boolean) : [];
   return details.length ? `${err.message}: ${details.join("; ")}.` : `${err.message}.`;
 }
 
-/** The 400 of `level=instance` on a benchmark without instance scores (its detail names the field `level`). */
-function noInstanceScores(err: unknown): boolean {
-  return isKind(err, "invalid") && Array.isArray(err.details) && err.details.some((d) => (d as { field?: unknown })?.field === "level");
+/** An invalid-request error whose details name `field`. */
+function invalidField(err: unknown, field: string): boolean {
+  const bad = invalidRequest(err);
+  return bad !== null && Array.isArray(bad.details) && bad.details.some((d) => (d as { field?: unknown })?.field === field);
 }
+
+/** The 400 of `level=instance` on a benchmark without instance scores (its detail names the field `level`). */
+const noInstanceScores = (err: unknown) => invalidField(err, "level");
 
 export function registerPages(app: OpenAPIHono<AppEnv>) {
   app.use("/", csp);
@@ -134,15 +145,30 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
     const leaderboards = c.var.services.leaderboards;
 
     const serve = async (level: PageLevel, notice?: string): Promise<Served> => {
-      const { methods, sort, ignored } = pageMethods(q, level);
-      const view = `page:${JSON.stringify([sort, q.rowsAll, ignored, notice ?? ""])}`;
-      return leaderboards.serveView(
-        slug,
-        { methods: methods as never, level, ...(q.uncertainty ? { uncertainty: "bootstrap" as const } : {}) },
-        view,
-        (leaderboard) => html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice })),
-        options,
-      );
+      const chosen = pageMethods(q, level);
+      const render = (methods: string[], note: string | undefined) => {
+        const { sort, ignored } = chosen;
+        const view = `page:${JSON.stringify([sort, q.rowsAll, ignored, note ?? ""])}`;
+        return leaderboards.serveView(
+          slug,
+          { methods: methods as never, level, ...(q.uncertainty ? { uncertainty: "bootstrap" as const } : {}) },
+          view,
+          (leaderboard) => html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice: note })),
+          options,
+        );
+      };
+      try {
+        return await render(chosen.methods, notice);
+      } catch (err) {
+        // The default methods include Kemeny, which compares every pair: beyond MAX_PAIRWISE_SYSTEMS the page goes on without it.
+        const pairwise = chosen.methods.filter((m) => (PAIRWISE_METHODS as readonly string[]).includes(m));
+        if (!chosen.defaulted || pairwise.length === 0 || chosen.methods.length === pairwise.length || !invalidField(err, "methods")) throw err;
+        const note = `${pairwise.join(", ")} left out: ${pairwise.length === 1 ? "it compares" : "they compare"} every pair of systems, and this benchmark has more than ${MAX_PAIRWISE_SYSTEMS}.`;
+        return render(
+          chosen.methods.filter((m) => !pairwise.includes(m)),
+          notice ? `${notice} ${note}` : note,
+        );
+      }
     };
     try {
       if (q.level) return sendPage(c, await serve(q.level), options.coding);
@@ -158,9 +184,10 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
       return sendPage(c, task, options.coding);
     } catch (err) {
       if (isKind(err, "not_found")) return missing();
-      if (isKind(err, "invalid")) {
+      const bad = invalidRequest(err);
+      if (bad) {
         const base = `/benchmarks/${encodeURIComponent(slug)}`;
-        return c.html(MessagePage({ title: "Cannot show this view", message: explain(err), links: [{ href: base, text: "Default view" }] }), 400);
+        return c.html(MessagePage({ title: "Cannot show this view", message: explain(bad), links: [{ href: base, text: "Default view" }] }), 400);
       }
       throw err;
     }
@@ -219,9 +246,10 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
       return missing();
     } catch (err) {
       if (isKind(err, "not_found")) return missing(`There is no benchmark "${slug}".`);
-      if (isKind(err, "invalid")) {
+      const bad = invalidRequest(err);
+      if (bad) {
         const base = `/benchmarks/${encodeURIComponent(slug)}/systems/${encodeURIComponent(system)}`;
-        return c.html(MessagePage({ title: "Cannot show this view", message: explain(err), links: [{ href: base, text: "Default view" }] }), 400);
+        return c.html(MessagePage({ title: "Cannot show this view", message: explain(bad), links: [{ href: base, text: "Default view" }] }), 400);
       }
       throw err;
     }

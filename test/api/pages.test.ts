@@ -249,6 +249,21 @@ describe.each(backends())("pages on %s", (kind) => {
     expect(tableRows(all.html)).toHaveLength(502);
   });
 
+  it("beyond 3000 systems the default page leaves Kemeny out and says so; asking for it explains the 400", async () => {
+    await api.call("POST", "/api/v1/benchmarks", { body: { slug: "wide", name: "Wide", tasks: [{ slug: "x" }, { slug: "y" }] } });
+    const submissions = Array.from({ length: 3001 }, (_, i) => ({ system: { slug: `s${i}` }, scores: { x: i % 97, y: (i * 7) % 101 } }));
+    expect((await api.call("POST", "/api/v1/benchmarks/wide/submissions", { body: { submissions } })).status).toBe(201);
+    const { status, html } = await page("/benchmarks/wide");
+    expect(status).toBe(200);
+    expect(methodHeaders(html)).toEqual(["mean", "borda"]);
+    expect(text(html)).toContain("kemeny left out: it compares every pair of systems, and this benchmark has more than 3000.");
+    const asked = await page("/benchmarks/wide?methods=mean,kemeny");
+    expect(asked.status).toBe(400);
+    expect(text(asked.html)).toContain("kemeny compare every pair of systems and take at most 3000 systems (this table has 3001)");
+    expect(asked.headers.get("content-security-policy")).toBe(PAGE_CSP);
+    expect((await page("/benchmarks/wide/systems/s7")).status).toBe(200);
+  });
+
   it("with uncertainty: an interval bar per method cell and tie groups as bands", async () => {
     await seed();
     const json = (await api.call("GET", "/api/v1/benchmarks/glue/leaderboard?methods=mean,borda&uncertainty=bootstrap")).body;
