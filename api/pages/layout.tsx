@@ -14,7 +14,7 @@ export function Layout(props: { title: string; description?: string; children?: 
       <html lang="en">
         <head>
           <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="viewport" content="width=device-width, initial-scale=1, minimum-scale=1" />
           <title>{props.title}</title>
           {props.description ? <meta name="description" content={props.description} /> : null}
           <link rel="icon" type="image/svg+xml" href={ASSETS.favicon.path} />

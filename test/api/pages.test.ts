@@ -100,7 +100,7 @@ describe.each(backends())("pages on %s", (kind) => {
     const { html, headers } = await page("/");
     expect(headers.get("content-security-policy")).toBe(PAGE_CSP);
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1, minimum-scale=1"/>');
     expect(html).toMatch(/<link rel="icon" type="image\/svg\+xml" href="\/assets\/favicon\.[0-9a-f]{8}\.svg"\/>/);
     expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/podium\.[0-9a-f]{8}\.css"\/>/);
     expect(html).toMatch(/<script src="\/assets\/podium\.[0-9a-f]{8}\.js" defer=""><\/script>/);

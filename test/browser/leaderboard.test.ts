@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, devices, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchmarkPage } from "../../api/pages/benchmark.tsx";
 import { PAGE_CSP } from "../../api/pages/routes.ts";
@@ -51,9 +51,9 @@ interface Opened {
 }
 
 /** A page that records dialogs, console errors and every request to a host other than the server (and aborts it). */
-async function openPage(viewport = WIDE, javaScriptEnabled = true, bypassCSP = false): Promise<Opened> {
+async function openPage(viewport = WIDE, javaScriptEnabled = true, bypassCSP = false, device: BrowserContextOptions = {}): Promise<Opened> {
   // bypassCSP only where axe-core is injected (an inline script the pages' CSP rightly refuses)
-  const context = await browser.newContext({ viewport, javaScriptEnabled, bypassCSP });
+  const context = await browser.newContext({ viewport, javaScriptEnabled, bypassCSP, ...device });
   const page = await context.newPage();
   const foreign: string[] = [];
   const dialogs: string[] = [];
@@ -348,6 +348,30 @@ describe("leaderboard page in chromium", () => {
       await page.screenshot({ path: path.join(resultsDir, `glue-scrolled-${viewport.width}.png`) });
       await close(o);
     }
+  });
+
+  it("on a phone (mobile emulation: the layout viewport stays one screen wide), the system column sticks when the table is panned sideways", async () => {
+    ready();
+    const { viewport, ...pixel } = devices["Pixel 7"];
+    const o = await openPage(viewport, true, false, pixel);
+    const { page } = o;
+    await page.goto(`${server.url}/benchmarks/glue`);
+    const before = await page.evaluate<{ inner: number; client: number; doc: number }>(
+      "({ inner: window.innerWidth, client: document.documentElement.clientWidth, doc: document.documentElement.scrollWidth })",
+    );
+    expect(before.inner).toBe(before.client);
+    expect(before.doc).toBeGreaterThan(before.client);
+    await page.evaluate("window.scrollTo(400, document.documentElement.scrollHeight / 2)");
+    const after = await page.evaluate<{ sx: number; sys: number; th: number }>(
+      "(() => ({ sx: window.scrollX, sys: document.querySelector('#lb tbody td.sys').getBoundingClientRect().left, th: document.querySelector('#lb thead th.sys').getBoundingClientRect().top }))()",
+    );
+    expect(after.sx).toBe(400);
+    expect(after.sys).toBeGreaterThanOrEqual(0);
+    expect(after.sys).toBeLessThan(100);
+    expect(after.th).toBeGreaterThanOrEqual(0);
+    expect(after.th).toBeLessThan(5);
+    await page.screenshot({ path: path.join(resultsDir, "glue-pixel7.png") });
+    await close(o);
   });
 
   it("the system page: task scores and ranks, rank under every method, history, badge snippets", async () => {
