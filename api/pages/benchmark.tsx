@@ -55,28 +55,52 @@ function ratio(n: number, of: number): string {
   return `${n}/${of}`;
 }
 
-/** The bootstrap interval [lo, hi] of a rank out of n as a tiny bar (the dot is the rank). */
-export function IntervalBar(props: { interval: [number, number]; rank: number; of: number }) {
-  const { interval, rank, of } = props;
+/**
+ * The bootstrap interval [lo, hi] of a rank as a tiny bar centred on the rank (the dot), on one
+ * scale per method: `spread` is the widest distance from a rank to an end of its interval on the
+ * board, so every row of a column is drawn to the same number of pixels per rank.
+ */
+export function IntervalBar(props: { interval: [number, number]; rank: number; spread: number }) {
+  const { interval, rank } = props;
   const W = 56;
-  const pos = (r: number) => 2 + ((Math.min(Math.max(r, 1), of) - 1) / Math.max(1, of - 1)) * (W - 4);
-  const lo = pos(interval[0]);
-  const hi = pos(interval[1]);
+  const mid = W / 2;
+  const perRank = Math.min(4, (mid - 3) / Math.max(1, props.spread));
+  // wider intervals than the scale's are clipped at the ends of the bar (their bounds are printed beside it)
+  const lo = Math.max(1, mid - (rank - interval[0]) * perRank);
+  const hi = Math.min(W - 1, mid + (interval[1] - rank) * perRank);
   return (
     <svg class="ibar" width={W} height={10} viewBox={`0 0 ${W} 10`} aria-hidden="true">
       <rect class="track" x={0} y={4} width={W} height={2} />
       <rect class="span" x={lo - 1} y={2} width={Math.max(2, hi - lo + 2)} height={6} rx={2} />
-      <circle class="at" cx={pos(rank)} cy={5} r={2} />
+      <circle class="at" cx={mid} cy={5} r={2} />
     </svg>
   );
+}
+
+/**
+ * Per method, IntervalBar's scale: the 90th percentile of the distance from a rank to the far
+ * end of its bootstrap interval (at least 3), so a few very wide intervals do not flatten the rest.
+ */
+export function intervalSpreads(lb: Leaderboard): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of lb.methods) {
+    const spreads: number[] = [];
+    for (const s of lb.systems) {
+      const c = s.results[m];
+      if (c?.interval) spreads.push(Math.max(c.rank - c.interval[0], c.interval[1] - c.rank));
+    }
+    spreads.sort((a, b) => a - b);
+    out.set(m, Math.max(3, spreads[Math.floor(0.9 * (spreads.length - 1))] ?? 0));
+  }
+  return out;
 }
 
 function intervalText(iv: [number, number]): string {
   return iv[0] === iv[1] ? `${iv[0]}` : `${iv[0]}–${iv[1]}`;
 }
 
-function MethodCell(props: { system: LeaderboardSystem; method: string; reference: string | undefined; of: number; degenerate: boolean }) {
-  const { system, method, reference, of } = props;
+function MethodCell(props: { system: LeaderboardSystem; method: string; reference: string | undefined; spread: number; degenerate: boolean }) {
+  const { system, method, reference } = props;
   const cell: LeaderboardCell | undefined = system.results[method];
   const rank = cell?.rank;
   const ref = reference ? system.results[reference]?.rank : undefined;
@@ -94,7 +118,7 @@ function MethodCell(props: { system: LeaderboardSystem; method: string; referenc
       {cell?.score !== undefined && method !== "kemeny" ? <span class="sc">{formatNumber(cell.score, 3)}</span> : null}
       {cell?.interval && rank !== undefined ? (
         <>
-          <IntervalBar interval={cell.interval} rank={rank} of={of} />
+          <IntervalBar interval={cell.interval} rank={rank} spread={props.spread} />
           <span class="iv" title={`95% bootstrap interval of the ${method} rank`}>
             {intervalText(cell.interval)}
           </span>
@@ -117,7 +141,7 @@ function UncertaintyNote(props: { leaderboard: Leaderboard; sort: string }) {
   return (
     <p class="note">
       Bootstrap over {u.samples} resamples of the {u.level === "instance" ? "instances within each task" : "tasks"} (seed {u.seed}): the bar and{" "}
-      <span class="iv">lo–hi</span> show the 95% interval of each rank (2.5th–97.5th percentile; the dot is the rank). Bands group the systems, in{" "}
+      <span class="iv">lo–hi</span> show the 95% interval of each rank (2.5th–97.5th percentile) around the rank (the dot), on one scale per column. Bands group the systems, in{" "}
       {props.sort} order, that the resamples cannot tell apart.
     </p>
   );
@@ -269,6 +293,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   const hasSocialChoice = methods.some((m) => !isMeanFamily(m));
   const consensus = consensusMethod(methods);
   const degenerate = degenerateMethods(lb);
+  const spreads = intervalSpreads(lb);
   const pageQuery = (rows: boolean) => {
     const q = new URLSearchParams({ level, methods: methods.join(","), sort });
     if (lb.uncertainty) q.set("uncertainty", "bootstrap");
@@ -398,7 +423,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
                       {ratio(s.coverage, tasks.length)}
                     </td>
                     {methods.map((m) => (
-                      <MethodCell system={s} method={m} reference={reference} of={n} degenerate={degenerate.has(m)} />
+                      <MethodCell system={s} method={m} reference={reference} spread={spreads.get(m) ?? 1} degenerate={degenerate.has(m)} />
                     ))}
                     {tasks.map((t, i) => {
                       const v = s.scores[t.slug];

@@ -6,7 +6,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { Leaderboard, LeaderboardSystem } from "../../service/leaderboard.ts";
-import { IntervalBar, LevelSwitch } from "./benchmark.tsx";
+import { IntervalBar, intervalSpreads, LevelSwitch } from "./benchmark.tsx";
 import { formatNumber } from "./format.ts";
 import { Layout, Sheet } from "./layout.tsx";
 import { badgeHtml, badgeMarkdown, badgeUrl, benchmarkPath, isMeanFamily, isWebUrl, metadataOf, metaLabel, metaText, systemPath, taskRanks } from "./model.ts";
@@ -43,6 +43,7 @@ export function SystemPage(props: SystemPageProps) {
   const { leaderboard: lb, system: s, origin, badgeMethod } = props;
   const n = lb.systems.length;
   const perTask = taskRanks(lb);
+  const spreads = intervalSpreads(lb);
   const meta = metadataOf(s);
   const metaKeys = Object.keys(meta);
   const title = `${s.name} on ${lb.benchmark.name}`;
@@ -132,7 +133,7 @@ export function SystemPage(props: SystemPageProps) {
                           {cell?.interval ? (
                             <>
                               {cell.interval[0] === cell.interval[1] ? cell.interval[0] : `${cell.interval[0]}–${cell.interval[1]}`}
-                              <IntervalBar interval={cell.interval} rank={cell.rank} of={n} />
+                              <IntervalBar interval={cell.interval} rank={cell.rank} spread={spreads.get(m) ?? 1} />
                             </>
                           ) : (
                             "—"
