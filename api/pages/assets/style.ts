@@ -51,8 +51,8 @@ form.filters input[type=search] { width:14rem; max-width:100%; }
 table { border-collapse:separate; border-spacing:0; font-variant-numeric:tabular-nums; }
 table.lb th, table.lb td { padding:.15rem .5rem; border-bottom:1px solid var(--line); text-align:right; white-space:nowrap; background:var(--bg); }
 table.lb thead th { position:sticky; top:0; z-index:2; background:var(--soft); font-weight:600; border-bottom:2px solid #aab4c0; vertical-align:bottom; }
-table.lb .pos { position:sticky; left:0; z-index:1; width:2.9rem; min-width:2.9rem; max-width:2.9rem; }
-table.lb .sys { position:sticky; left:2.9rem; z-index:1; text-align:left; border-right:1px solid var(--line); }
+table.lb .pos { position:sticky; left:0; z-index:1; width:3.4rem; min-width:3.4rem; max-width:3.4rem; overflow:hidden; }
+table.lb .sys { position:sticky; left:3.4rem; z-index:1; text-align:left; border-right:1px solid var(--line); }
 table.lb .nm { display:inline-block; max-width:16rem; overflow:hidden; text-overflow:ellipsis; vertical-align:bottom; }
 table.lb thead th.sys, table.lb thead th.pos { z-index:3; }
 table.lb td.sys a.ext { margin-left:.3rem; text-decoration:none; }
