@@ -49,6 +49,17 @@ export interface BenchmarkPageProps {
   notice?: string;
   /** More evidence after the agreement matrix (e.g. the pairwise heat map), when available. */
   evidence?: Child;
+  /** `minCoverage` as asked (kept by the form). */
+  minCoverage?: string;
+}
+
+/** A system the coverage policy left unranked (the service's `incomplete`: a leaderboard row without results). */
+type Unranked = Omit<LeaderboardSystem, "results">;
+
+/** The coverage policy's outcome, when the service applied one. */
+function coverageOf(lb: Leaderboard): { incomplete: Unranked[]; requiredTasks: number | undefined } {
+  const extra = lb as Leaderboard & { incomplete?: Unranked[]; coverage?: { requiredTasks?: number } };
+  return { incomplete: Array.isArray(extra.incomplete) ? extra.incomplete : [], requiredTasks: extra.coverage?.requiredTasks };
 }
 
 function ratio(n: number, of: number): string {
@@ -159,7 +170,7 @@ export function LevelSwitch(props: { lb: Leaderboard; path?: string }) {
   );
 }
 
-function OptionsForm(props: { lb: Leaderboard; allMethods: readonly string[]; sort: string; rowsAll: boolean }) {
+function OptionsForm(props: { lb: Leaderboard; allMethods: readonly string[]; sort: string; rowsAll: boolean; minCoverage?: string }) {
   const { lb, allMethods, sort } = props;
   return (
     <form class="options" method="get" action={benchmarkPath(lb)}>
@@ -185,6 +196,7 @@ function OptionsForm(props: { lb: Leaderboard; allMethods: readonly string[]; so
       <label>
         <input type="checkbox" name="uncertainty" value="bootstrap" checked={lb.uncertainty !== undefined} /> rank intervals (bootstrap)
       </label>
+      {props.minCoverage ? <input type="hidden" name="minCoverage" value={props.minCoverage} /> : null}
       {props.rowsAll ? <input type="hidden" name="rows" value="all" /> : null}
       <button type="submit">Show</button>
     </form>
@@ -262,6 +274,11 @@ function KemenyNote(props: { leaderboard: Leaderboard }) {
   const share = kemenyShare(props.leaderboard);
   if (!share) return null;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  // The service says when adjacent systems of the order have zero margin (`swappable`), when it does.
+  const k = props.leaderboard.kemeny as (Leaderboard["kemeny"] & { swappable?: [string, string][] }) | undefined;
+  const swaps = Array.isArray(k?.swappable) ? k.swappable : [];
+  const names = new Map(props.leaderboard.systems.map((s) => [s.slug, s.name]));
+  const nameOf = (slug: string) => names.get(slug) ?? slug;
   return (
     <p class="note" id="kemeny">
       Kemeny agreement: <strong>{pct(share.share)} of its maximum</strong>. The Kemeny order agrees with {grouped(share.agreement)} of the{" "}
@@ -270,7 +287,51 @@ function KemenyNote(props: { leaderboard: Leaderboard }) {
       {share.exact
         ? "The order is proven optimal."
         : `Best order found within the time budget, not proven optimal (no order can exceed ${pct(share.upperBound / share.comparisons)}).`}
+      {swaps.length ? ` The optimum is not unique: ${swaps.length} adjacent pair${swaps.length === 1 ? "" : "s"} of the order can swap at no loss (${swaps.slice(0, 5).map(([a, b]) => `${nameOf(a)} ↔ ${nameOf(b)}`).join(", ")}${swaps.length > 5 ? ", …" : ""}).` : ""}
     </p>
+  );
+}
+
+/** The systems the coverage policy left out of the ranking, with their coverage and scores. */
+function Unranked(props: { lb: Leaderboard }) {
+  const { lb } = props;
+  const { incomplete, requiredTasks } = coverageOf(lb);
+  if (incomplete.length === 0) return null;
+  return (
+    <Sheet>
+      <h2 id="unranked">Not ranked: below the coverage policy</h2>
+      <p class="muted">
+        {incomplete.length} system{incomplete.length === 1 ? "" : "s"} scored on fewer than {requiredTasks ?? "the required number of"} of {lb.tasks.length} tasks.
+      </p>
+      <div class="scroll" tabindex={0} role="region" aria-label="Systems not ranked">
+        <table class="plain" id="unranked-table">
+          <thead>
+            <tr>
+              <th scope="col" class="l">
+                System
+              </th>
+              <th scope="col">Cov.</th>
+              {lb.tasks.map((t) => (
+                <th scope="col">{t.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {incomplete.map((s) => (
+              <tr data-system={s.slug}>
+                <td class="l">{s.name}</td>
+                <td>
+                  {s.coverage}/{lb.tasks.length}
+                </td>
+                {lb.tasks.map((t) => (
+                  <td>{formatNumber(s.scores?.[t.slug])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Sheet>
   );
 }
 
@@ -289,7 +350,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   const n = lb.systems.length;
   const level = lb.level;
   const apiBase = `/api/v1/benchmarks/${encodeURIComponent(lb.benchmark.slug)}/leaderboard`;
-  const apiQuery = `methods=${encodeURIComponent(methods.join(","))}${level === "instance" ? "&level=instance" : ""}${lb.uncertainty ? `&uncertainty=bootstrap&samples=${lb.uncertainty.samples}&seed=${lb.uncertainty.seed}` : ""}`;
+  const apiQuery = `methods=${encodeURIComponent(methods.join(","))}${level === "instance" ? "&level=instance" : ""}${lb.uncertainty ? `&uncertainty=bootstrap&samples=${lb.uncertainty.samples}&seed=${lb.uncertainty.seed}` : ""}${props.minCoverage ? `&minCoverage=${encodeURIComponent(props.minCoverage)}` : ""}`;
   const hasSocialChoice = methods.some((m) => !isMeanFamily(m));
   const consensus = consensusMethod(methods);
   const degenerate = degenerateMethods(lb);
@@ -297,6 +358,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   const pageQuery = (rows: boolean) => {
     const q = new URLSearchParams({ level, methods: methods.join(","), sort });
     if (lb.uncertainty) q.set("uncertainty", "bootstrap");
+    if (props.minCoverage) q.set("minCoverage", props.minCoverage);
     if (rows) q.set("rows", "all");
     return `?${q.toString()}#leaderboard`;
   };
@@ -345,7 +407,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
         </p>
         {props.notice ? <p class="note">{props.notice}</p> : null}
         {props.ignored.length ? <p class="note">Ignored unknown method(s): {props.ignored.join(", ")}.</p> : null}
-        <OptionsForm lb={lb} allMethods={props.allMethods} sort={sort} rowsAll={rowsAll} />
+        <OptionsForm lb={lb} allMethods={props.allMethods} sort={sort} rowsAll={rowsAll} minCoverage={props.minCoverage} />
         <h2 id="leaderboard" class="visually-hidden">
           Leaderboard
         </h2>
@@ -442,6 +504,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
           </table>
         </div>
       )}
+      <Unranked lb={lb} />
       <Sheet>
         <KemenyNote leaderboard={lb} />
         {n > 0 ? (

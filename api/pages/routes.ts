@@ -8,7 +8,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, RankingInputError, TASK_METHODS } from "../../ranking/index.ts";
-import { DomainError, type ContentCoding, type Leaderboard, type StoredBody } from "../../service/index.ts";
+import { DomainError, type ContentCoding, type Leaderboard, type LeaderboardQuery, type StoredBody } from "../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../encoding.ts";
 import type { AppEnv } from "../env.ts";
 import { publicBase } from "../public-url.ts";
@@ -45,22 +45,45 @@ export interface PageQuery {
   rowsAll: boolean;
   /** `uncertainty=bootstrap`: rank intervals and tie groups (default samples and seed). */
   uncertainty: boolean;
+  /**
+   * `minCoverage=9` (tasks) or `minCoverage=0.5` (a share of the tasks), as the leaderboard API
+   * reads it: systems below it are listed apart, unranked (by the service that applies it).
+   */
+  minCoverage: { tasks: number } | { fraction: number } | undefined;
+  /** `minCoverage` as given, when it is well formed. */
+  minCoverageText: string | undefined;
+  /** Parameters with a malformed value, reported on the page. */
+  badParams: string[];
+}
+
+/** The leaderboard API's syntax: plain digits are tasks, a decimal point makes a fraction in (0, 1]. */
+export function parseMinCoverage(s: string | undefined): { tasks: number } | { fraction: number } | undefined | null {
+  if (s === undefined || s === "") return undefined;
+  if (!/^(\d{1,6}|\d?\.\d{1,12})$/.test(s)) return null;
+  if (!s.includes(".")) return Number(s) === 0 ? undefined : { tasks: Number(s) };
+  const f = Number(s);
+  return f > 0 && f <= 1 ? { fraction: f } : null;
 }
 
 export function parsePageQuery(c: Context): PageQuery {
   const requested = [...new Set((c.req.queries("methods") ?? []).flatMap((v) => v.split(",")).map((m) => m.trim()).filter(Boolean))];
   const level = c.req.query("level");
+  const coverageText = c.req.query("minCoverage");
+  const minCoverage = parseMinCoverage(coverageText);
   return {
     requested,
     sortParam: c.req.query("sort") || undefined,
     level: level === "task" || level === "instance" ? level : undefined,
     rowsAll: c.req.query("rows") === "all",
     uncertainty: c.req.query("uncertainty") === "bootstrap",
+    minCoverage: minCoverage ?? undefined,
+    minCoverageText: minCoverage ? coverageText : undefined,
+    badParams: minCoverage === null ? ["minCoverage"] : [],
   };
 }
 
 /** The methods and primary method of a page at `level`; unknown names are ignored (and reported). */
-export function pageMethods(q: PageQuery, level: PageLevel): { methods: string[]; sort: string; ignored: string[]; defaulted: boolean } {
+export function pageMethods(q: Pick<PageQuery, "requested" | "sortParam">, level: PageLevel): { methods: string[]; sort: string; ignored: string[]; defaulted: boolean } {
   const known = LEVEL_METHODS[level];
   const ignored = q.requested.filter((m) => !known.includes(m));
   const methods = q.requested.filter((m) => known.includes(m));
@@ -90,6 +113,18 @@ function sendPage(c: Context, result: Served, coding: ContentCoding): Response {
   varyOnEncoding(c);
   if (result.notModified) return c.body(null, 304);
   return sendStored(c, result.body, coding, HTML);
+}
+
+/**
+ * The leaderboard query of a page. `minCoverage` goes along for the service that applies the
+ * coverage policy (it is part of the view's key either way).
+ */
+function leaderboardQuery(methods: string[] | undefined, level: PageLevel, q: PageQuery): LeaderboardQuery {
+  const query: LeaderboardQuery & { minCoverage?: PageQuery["minCoverage"] } = { level };
+  if (methods) query.methods = methods as LeaderboardQuery["methods"];
+  if (q.uncertainty) query.uncertainty = "bootstrap";
+  if (q.minCoverage) query.minCoverage = q.minCoverage;
+  return query;
 }
 
 const csp: MiddlewareHandler = async (c, next) => {
@@ -148,12 +183,15 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
       const chosen = pageMethods(q, level);
       const render = (methods: string[], note: string | undefined) => {
         const { sort, ignored } = chosen;
-        const view = `page:${JSON.stringify([sort, q.rowsAll, ignored, note ?? ""])}`;
+        const bad = q.badParams.map((p) => `Ignored ${p}=${c.req.query(p)}: an integer number of tasks (e.g. 9) or a fraction in (0, 1] (e.g. 0.5).`);
+        note = [note, ...bad].filter(Boolean).join(" ") || undefined;
+        const view = `page:${JSON.stringify([sort, q.rowsAll, ignored, note ?? "", q.minCoverageText ?? ""])}`;
         return leaderboards.serveView(
           slug,
-          { methods: methods as never, level, ...(q.uncertainty ? { uncertainty: "bootstrap" as const } : {}) },
+          leaderboardQuery(methods, level, q),
           view,
-          (leaderboard) => html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice: note })),
+          (leaderboard) =>
+            html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice: note, minCoverage: q.minCoverageText })),
           options,
         );
       };
@@ -208,8 +246,8 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
     const serve = (level: PageLevel): Promise<Served> =>
       services.leaderboards.serveView(
         slug,
-        { level, ...(q.uncertainty ? { uncertainty: "bootstrap" as const } : {}) },
-        `system:${JSON.stringify([system, origin, methodParam ?? ""])}`,
+        leaderboardQuery(undefined, level, q),
+        `system:${JSON.stringify([system, origin, methodParam ?? "", q.minCoverageText ?? ""])}`,
         async (lb) => {
           const row = lb.systems.find((s) => s.slug === system);
           if (!row) return "";

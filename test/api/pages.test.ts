@@ -396,6 +396,21 @@ describe.each(backends())("pages on %s", (kind) => {
     expect(api404.body.error.code).toBe("not_found");
   });
 
+  it("minCoverage: kept by the form and the links when well formed, reported when not", async () => {
+    await seed();
+    const ok = await page("/benchmarks/glue?minCoverage=3");
+    expect(ok.status).toBe(200);
+    expect(ok.html).toContain('<input type="hidden" name="minCoverage" value="3"/>');
+    expect(ok.html).toMatch(/href="\/api\/v1\/benchmarks\/glue\/leaderboard\?methods=mean%2Cborda%2Ckemeny&amp;minCoverage=3"/);
+    for (const bad of ["abc", "1.5", "-1"]) {
+      const res = await page(`/benchmarks/glue?minCoverage=${bad}`);
+      expect(res.status).toBe(200);
+      expect(text(res.html)).toContain(`Ignored minCoverage=${bad}: an integer number of tasks (e.g. 9) or a fraction in (0, 1] (e.g. 0.5).`);
+      expect(res.html).not.toContain('name="minCoverage"');
+    }
+    expect((await page("/benchmarks/glue/systems/beta?minCoverage=2")).status).toBe(200);
+  });
+
   it("keeps pages out of the OpenAPI document", async () => {
     const doc = (await api.call("GET", "/openapi.json")).body;
     expect(Object.keys(doc.paths)).toContain("/api/v1/benchmarks/{slug}/leaderboard");
@@ -449,6 +464,24 @@ describe("metadata on the pages (rendered from a leaderboard that carries it)", 
     const withEvidence = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [], evidence: "PAIRWISE-HEATMAP" })).toString();
     expect(withEvidence).toContain('<section id="evidence" aria-label="Pairwise evidence">PAIRWISE-HEATMAP</section>');
     expect(html).not.toContain('id="evidence"');
+  });
+
+  it("lists the systems a coverage policy left unranked, and says when the Kemeny optimum is not unique (when the service provides them)", async () => {
+    const withPolicy = {
+      ...lb,
+      incomplete: [{ slug: "z", name: "Zed", url: null, submissionId: 9, submittedAt: "2026-01-01T00:00:00.000Z", coverage: 0, scores: {} }],
+      coverage: { minCoverage: { tasks: 1 }, requiredTasks: 1 },
+      kemeny: { order: ["a", "b", "c"], agreement: 2, exact: true, upperBound: 2, ambiguous: true, swappable: [["b", "c"]] },
+    } as unknown as Leaderboard;
+    const html = (await BenchmarkPage({ leaderboard: withPolicy, allMethods: TASK_METHODS, sort: "mean", ignored: [], minCoverage: "1" })).toString();
+    expect(text(html)).toContain("Not ranked: below the coverage policy1 system scored on fewer than 1 of 1 tasks.");
+    expect(html).toMatch(/<tr data-system="z"><td class="l">Zed<\/td><td>0\/1<\/td><td>—<\/td><\/tr>/);
+    expect(html).toContain('<input type="hidden" name="minCoverage" value="1"/>');
+    expect(html).toContain("&amp;minCoverage=1");
+    expect(text(html)).toContain("The optimum is not unique: 1 adjacent pair of the order can swap at no loss (B ↔ C).");
+    const plain = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [] })).toString();
+    expect(plain).not.toContain("Not ranked");
+    expect(plain).not.toContain('name="minCoverage"');
   });
 
   it("uses the columns the benchmark declares when it declares them", async () => {
