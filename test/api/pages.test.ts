@@ -414,7 +414,7 @@ describe.each(backends())("pages on %s", (kind) => {
   it("keeps pages out of the OpenAPI document", async () => {
     const doc = (await api.call("GET", "/openapi.json")).body;
     expect(Object.keys(doc.paths)).toContain("/api/v1/benchmarks/{slug}/leaderboard");
-    expect(Object.keys(doc.paths).filter((p) => !p.startsWith("/api/") && p !== "/healthz" && p !== "/readyz")).toEqual([]);
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith("/api/") && p !== "/healthz" && p !== "/readyz" && p !== "/metrics")).toEqual([]);
   });
 });
 
