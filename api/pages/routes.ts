@@ -181,10 +181,10 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
 
     const serve = async (level: PageLevel, notice?: string): Promise<Served> => {
       const chosen = pageMethods(q, level);
-      const render = (methods: string[], note: string | undefined) => {
+      const render = (methods: string[], why: string | undefined) => {
         const { sort, ignored } = chosen;
         const bad = q.badParams.map((p) => `Ignored ${p}=${c.req.query(p)}: an integer number of tasks (e.g. 9) or a fraction in (0, 1] (e.g. 0.5).`);
-        note = [note, ...bad].filter(Boolean).join(" ") || undefined;
+        const note = [why, ...bad].filter(Boolean).join(" ") || undefined;
         const view = `page:${JSON.stringify([sort, q.rowsAll, ignored, note ?? "", q.minCoverageText ?? ""])}`;
         return leaderboards.serveView(
           slug,
