@@ -364,7 +364,7 @@ export function BenchmarkPage(props: BenchmarkPageProps) {
   };
   const header: Child[] = [
     <th scope="col" class="pos" data-sort="num" data-dir="asc" data-server-order="">
-      #
+      #<span class="visually-hidden"> rank by {sort}</span>
     </th>,
     <th scope="col" class="sys" data-sort="text">
       System
