@@ -1,13 +1,14 @@
 /** `GET /`: what Podium is, and every benchmark. */
 import type { BenchmarkListing } from "../../service/index.ts";
-import { Layout } from "./layout.tsx";
+import { Layout, Sheet } from "./layout.tsx";
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 export function HomePage(props: { benchmarks: BenchmarkListing[] }) {
   const { benchmarks } = props;
   return (
-    <Layout title="Podium · leaderboards for ML benchmarks">
+    <Layout title="Podium · leaderboards for ML benchmarks" description="Leaderboards for ML benchmarks, ranked by the mean and by social-choice aggregations side by side.">
+      <Sheet>
       <h1>Podium</h1>
       <p>
         Leaderboards for ML benchmarks that rank systems by the mean of their task scores <em>and</em> by social-choice
@@ -39,6 +40,7 @@ export function HomePage(props: { benchmarks: BenchmarkListing[] }) {
           ))}
         </ul>
       )}
+      </Sheet>
     </Layout>
   );
 }

@@ -193,8 +193,8 @@ describe.each(backends())("badge snippets with PODIUM_PUBLIC_URL on %s", (kind) 
 
   it("use the public URL whatever the Host", async () => {
     await seedPage(api);
-    const html = await (await api.app.request("http://internal:3000/benchmarks/glue?methods=mean", { headers: { host: "evil.example" } })).text();
-    expect(html).toContain("(https://podium.example.org/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)](https://podium.example.org/benchmarks/glue)");
+    const html = await (await api.app.request("http://internal:3000/benchmarks/glue/systems/bert?method=mean", { headers: { host: "evil.example" } })).text();
+    expect(html).toContain("(https://podium.example.org/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)](https://podium.example.org/benchmarks/glue/systems/bert)");
     expect(html).not.toContain("internal:3000");
     expect(html).not.toContain("evil.example");
   });
@@ -206,10 +206,10 @@ describe.each(backends())("badge snippets without PODIUM_PUBLIC_URL on %s", (kin
   it("use the request's origin when its host is a plain host[:port], root-relative URLs otherwise", async () => {
     await seedPage(api);
     const page = async (url: string) => (await api.app.request(url)).text();
-    expect(await page("http://podium.test:8080/benchmarks/glue?methods=mean")).toContain("(http://podium.test:8080/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)");
-    expect(await page("http://[::1]:8080/benchmarks/glue?methods=mean")).toContain("(http://[::1]:8080/api/v1/benchmarks/glue/");
-    const odd = await page("http://evil_host.example/benchmarks/glue?methods=mean");
+    expect(await page("http://podium.test:8080/benchmarks/glue/systems/bert?method=mean")).toContain("(http://podium.test:8080/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)");
+    expect(await page("http://[::1]:8080/benchmarks/glue/systems/bert?method=mean")).toContain("(http://[::1]:8080/api/v1/benchmarks/glue/");
+    const odd = await page("http://evil_host.example/benchmarks/glue/systems/bert?method=mean");
     expect(odd).not.toContain("evil_host");
-    expect(odd).toContain("[![GLUE rank](/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)](/benchmarks/glue)");
+    expect(odd).toContain("[![GLUE rank](/api/v1/benchmarks/glue/systems/bert/badge.svg?method=mean)](/benchmarks/glue/systems/bert)");
   });
 });

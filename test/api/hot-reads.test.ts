@@ -272,7 +272,7 @@ describe("large benchmark page", () => {
     expect(html).toContain("2000 systems · 20 tasks");
     expect(html.match(/<tr data-system=/g)).toHaveLength(500);
     expect(html).toContain("The top 500 of 2000 systems by mean");
-    expect(html).toContain('href="?methods=mean%2Cborda&amp;sort=mean&amp;rows=all#leaderboard"');
+    expect(html).toContain('href="?level=task&amp;methods=mean%2Cborda&amp;sort=mean&amp;rows=all#leaderboard"');
     expect(html.length).toBeLessThan(1024 * 1024);
     expect(res.bytes.length).toBeLessThan(html.length / 4);
 

@@ -183,29 +183,31 @@ describe.each(backends())("bootstrap uncertainty on %s", (kind) => {
     expect((await get("methods=borda&uncertainty=bootstrap&samples=10000&seed=4294967295")).status).toBe(200);
   });
 
-  it("page: the uncertainty checkbox shows intervals, P1 and the tie-group bands of the primary method", async () => {
+  it("page: the uncertainty checkbox shows interval bars and the tie-group bands of the primary method; the system page shows P(first)", async () => {
     await seed(api);
     const page = await api.call("GET", "/benchmarks/unc?methods=borda&methods=mean&sort=mean&uncertainty=bootstrap", { token: null });
     expect(page.status).toBe(200);
     const html: string = page.body;
     expect(html).toContain('<input type="checkbox" name="uncertainty" value="bootstrap" checked=""/>');
     const json = (await get("methods=borda,mean&uncertainty=bootstrap")).body as Body;
-    const rows = [...html.matchAll(/<tr data-system="([^"]*)" class="([^"]*)" data-tie-group="(\d+)">(.*?)<\/tr>/gs)].map((m) => ({ slug: m[1], cls: m[2], group: Number(m[3]), html: m[4] }));
+    const rows = [...html.matchAll(/<tr data-system="([^"]*)" class="([^"]*)" data-tie-group="(\d+)"[^>]*>(.*?)<\/tr>/gs)].map((m) => ({ slug: m[1], cls: m[2], group: Number(m[3]), html: m[4] }));
     expect(rows.map((r) => r.slug)).toEqual(json.tieGroups.mean.flat());
     rows.forEach((r) => expect(r.group, r.slug).toBe(json.tieGroups.mean.findIndex((g) => g.includes(r.slug)) + 1));
     const top = rows.find((r) => r.slug === "top")!;
     expect(top.cls).toContain("settled");
-    expect(top.html).toContain('<span class="interval" title="95% bootstrap interval of the mean rank">[1]</span>');
-    expect(top.html).toContain("P₁ 100%");
+    expect(top.html).toContain('<span class="iv" title="95% bootstrap interval of the mean rank">1</span>');
+    expect(top.html).toContain('<svg class="ibar"');
     const b = json.systems.find((s) => s.slug === "b")!.results.borda;
     const [lo, hi] = b.interval!;
-    expect(rows.find((r) => r.slug === "b")!.html).toContain(lo === hi ? `[${lo}]` : `[${lo}–${hi}]`);
+    expect(rows.find((r) => r.slug === "b")!.html).toContain(`title="95% bootstrap interval of the borda rank">${lo === hi ? lo : `${lo}–${hi}`}</span>`);
     expect(html).toContain("Bootstrap over 1000 resamples of the tasks (seed 0)");
     expect(html).toContain("uncertainty=bootstrap&amp;samples=1000&amp;seed=0");
+    const system: string = (await api.call("GET", "/benchmarks/unc/systems/top?uncertainty=bootstrap", { token: null })).body;
+    expect(system).toMatch(/<tr data-method="mean">.*?<td>100%<\/td>/s);
 
     const plain: string = (await api.call("GET", "/benchmarks/unc?methods=borda", { token: null })).body;
     expect(plain).toContain('<input type="checkbox" name="uncertainty" value="bootstrap"/>');
-    expect(plain).not.toContain('class="interval"');
+    expect(plain).not.toContain('class="iv"');
     expect(plain).not.toContain("data-tie-group");
   });
 

@@ -1,0 +1,2 @@
+/** Podium's favicon (a three-step podium), served as /assets/favicon.<hash>.svg and /favicon.ico. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1a56b0"/><rect x="12" y="8" width="8" height="18" fill="#fff"/><rect x="4" y="14" width="8" height="12" fill="#c9d9f2"/><rect x="20" y="18" width="8" height="8" fill="#c9d9f2"/></svg>`;
