@@ -65,7 +65,16 @@ export function createEvidenceService(leaderboards: LeaderboardService, compute:
     return (await source.loadInstanceScores?.(benchmark.id)) ?? null;
   }
 
+  /** The pairwise matrices of a leaderboard's systems, in its row order, at its level (computed in the pool). */
+  async function pairwiseReport(lb: Leaderboard, delta: number = DEFAULT_PAIRWISE_DELTA): Promise<PairwiseReport> {
+    if (lb.level === "task") return compute.run({ kind: "pairwise", board: boardRows(lb), delta });
+    const data = await instanceScores(lb.benchmark.slug);
+    if (!data) throw notFound(`benchmark "${lb.benchmark.slug}" not found`);
+    return compute.run({ kind: "instancePairwise", benchmark: lb.benchmark, data, order: lb.systems.map((s) => s.slug), delta });
+  }
+
   return {
+    pairwiseReport,
     /** The pairwise matrices (stored JSON or CSV) with their ETag, or notModified. 404 unknown benchmark; 400 bad delta or no instance scores. */
     pairwise(slug: string, query: PairwiseQuery = {}, options: ServeOptions = {}): Promise<LeaderboardResult> {
       const level = query.level ?? "task";
@@ -76,13 +85,7 @@ export function createEvidenceService(leaderboards: LeaderboardService, compute:
         { methods: [ORDER_METHOD], level },
         `pairwise:${level}:${delta}:${format}`,
         async (lb) => {
-          let report: PairwiseReport;
-          if (level === "task") report = await compute.run({ kind: "pairwise", board: boardRows(lb), delta });
-          else {
-            const data = await instanceScores(slug);
-            if (!data) throw notFound(`benchmark "${slug}" not found`);
-            report = await compute.run({ kind: "instancePairwise", benchmark: lb.benchmark, data, order: lb.systems.map((s) => s.slug), delta });
-          }
+          const report = await pairwiseReport(lb, delta);
           return serializePairwise(report, format);
         },
         options,

@@ -173,3 +173,75 @@ export function PairwiseHeatmap(props: PairwiseHeatmapProps) {
     </figure>
   );
 }
+
+export interface PairwiseRecordProps {
+  report: PairwiseMatrix;
+  /** The system whose record this is. */
+  system: string;
+  names?: Record<string, string>;
+}
+
+/**
+ * One system's row of the pairwise evidence: how many opponents it is separated ahead of and
+ * behind, then every opponent in leaderboard order with the share of common tasks (instances)
+ * it wins, the count and the half-width.
+ */
+export function PairwiseRecord(props: PairwiseRecordProps) {
+  const { report } = props;
+  const i = report.systems.indexOf(props.system);
+  if (i < 0) return <p class="muted">No pairwise evidence for this system.</p>;
+  const name = (slug: string) => props.names?.[slug] ?? slug;
+  const unit = report.level === "instance" ? "instances" : "tasks";
+  const others = report.systems.map((_, j) => j).filter((j) => j !== i);
+  const ahead = others.filter((j) => report.separated[i][j]).length;
+  const behind = others.filter((j) => report.separated[j][i]).length;
+  return (
+    <>
+      <h2>Pairwise record</h2>
+      <p>
+        {`Separated ahead of ${ahead} and behind ${behind} of the ${others.length} other systems (Hoeffding bound at delta ${report.delta}); the rest cannot be told apart on these ${unit}.`}
+      </p>
+      <div class="scroll" tabindex={0} role="region" aria-label="Pairwise record table">
+        <table class="pairwise-record">
+          <caption>{`Share of common ${unit} won against each other system (ties count half), ±half-width`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Opponent</th>
+              <th scope="col">Wins</th>
+              <th scope="col">n</th>
+              <th scope="col">Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {others.map((j) => {
+              const w = report.wins[i][j];
+              const verdict = report.separated[i][j] ? "ahead" : report.separated[j][i] ? "behind" : "not separated";
+              return (
+                <tr class={report.separated[i][j] ? "ahead" : report.separated[j][i] ? "behind" : undefined}>
+                  <th scope="row">{name(report.systems[j])}</th>
+                  <td>{w === null ? "—" : `${percent(w)} ±${percent(report.halfWidth[i][j] ?? 0)}`}</td>
+                  <td>{String(report.n[i][j])}</td>
+                  <td>{verdict}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** The benchmark page's evidence section: a heading, how to read it, the heat map. */
+export function PairwiseEvidenceSection(props: { report: PairwiseMatrix; names?: Record<string, string>; slug: string }) {
+  return (
+    <>
+      <h2>Pairwise evidence</h2>
+      <p class="muted">
+        {`Share of the tasks both systems scored that the row system wins (ties count half); a dot: separated by the Hoeffding bound at delta ${props.report.delta}. As JSON or CSV: `}
+        <a href={`/api/v1/benchmarks/${encodeURIComponent(props.slug)}/pairwise`}>{`/api/v1/benchmarks/${props.slug}/pairwise`}</a>
+      </p>
+      <PairwiseHeatmap report={props.report} names={props.names} />
+    </>
+  );
+}

@@ -7,7 +7,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, RankingInputError, TASK_METHODS } from "../../ranking/index.ts";
+import { INSTANCE_METHODS, MAX_PAIRWISE_EVIDENCE_SYSTEMS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, RankingInputError, TASK_METHODS } from "../../ranking/index.ts";
 import { DomainError, type ContentCoding, type Leaderboard, type LeaderboardQuery, type StoredBody } from "../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../encoding.ts";
 import type { AppEnv } from "../env.ts";
@@ -20,6 +20,7 @@ import { HomePage } from "./home.tsx";
 import { MessagePage, NotFoundPage } from "./layout.tsx";
 import { defaultBadgeMethod } from "./model.ts";
 import { SystemPage, type HistoryItem } from "./system.tsx";
+import { PairwiseEvidenceSection, PairwiseRecord } from "./pairwise-heatmap.tsx";
 
 /** The pages' policy: only Podium's own script, stylesheet, images and fonts; no framing. */
 export const PAGE_CSP =
@@ -157,6 +158,17 @@ function invalidField(err: unknown, field: string): boolean {
 /** The 400 of `level=instance` on a benchmark without instance scores (its detail names the field `level`). */
 const noInstanceScores = (err: unknown) => invalidField(err, "level");
 
+/**
+ * The pairwise evidence the pages draw: task level only (at instance level it is a large
+ * computation of its own; the API serves it) and within the evidence's size limit.
+ */
+async function pairwiseEvidence(services: AppEnv["Variables"]["services"], lb: Leaderboard) {
+  if (lb.level !== "task" || lb.systems.length < 2 || lb.systems.length > MAX_PAIRWISE_EVIDENCE_SYSTEMS) return undefined;
+  return services.evidence.pairwiseReport(lb);
+}
+
+const namesOf = (lb: Leaderboard): Record<string, string> => Object.fromEntries(lb.systems.map((s) => [s.slug, s.name]));
+
 export function registerPages(app: OpenAPIHono<AppEnv>) {
   app.use("/", csp);
   app.use("/benchmarks/*", csp);
@@ -190,8 +202,11 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
           slug,
           leaderboardQuery(methods, level, q),
           view,
-          (leaderboard) =>
-            html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice: note, minCoverage: q.minCoverageText })),
+          async (leaderboard) => {
+            const report = await pairwiseEvidence(c.var.services, leaderboard);
+            const evidence = report ? PairwiseEvidenceSection({ report, names: namesOf(leaderboard), slug: leaderboard.benchmark.slug }) : undefined;
+            return html(BenchmarkPage({ leaderboard, allMethods: LEVEL_METHODS[level], sort, rowsAll: q.rowsAll, ignored, notice: note, minCoverage: q.minCoverageText, evidence }));
+          },
           options,
         );
       };
@@ -252,7 +267,9 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
           const row = lb.systems.find((s) => s.slug === system);
           if (!row) return "";
           const badgeMethod = methodParam && LEVEL_METHODS[level].includes(methodParam) ? methodParam : defaultBadgeMethod(lb);
-          return html(SystemPage({ leaderboard: lb, system: row, history: await historyOf(lb, row), origin, badgeMethod }));
+          const report = await pairwiseEvidence(services, lb);
+          const pairwise = report ? PairwiseRecord({ report, system: row.slug, names: namesOf(lb) }) : undefined;
+          return html(SystemPage({ leaderboard: lb, system: row, history: await historyOf(lb, row), origin, badgeMethod, pairwise }));
         },
         options,
       );
@@ -264,7 +281,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
         return (await list(slug, system)).uploads.map((u) => ({ id: u.id, createdAt: u.createdAt, rows: u.rows }));
       }
       try {
-        return (await services.submissions.history(slug, system)) as HistoryItem[];
+        return (await services.submissions.history(slug, system)).submissions;
       } catch (err) {
         if (isKind(err, "not_found")) return [];
         throw err;

@@ -314,6 +314,30 @@ describe.each(backends())("pages on %s", (kind) => {
     expect(iv.html).toMatch(new RegExp(`<tr data-method="borda">.*?<td>${lo === hi ? lo : `${lo}–${hi}`}<svg class="ibar"`, "s"));
   });
 
+  it("pairwise evidence: a heat map on the benchmark page and the system's record on its page, as the API computes them", async () => {
+    await seed();
+    const evidence = (await api.call("GET", "/api/v1/benchmarks/glue/pairwise")).body;
+    const board = await page("/benchmarks/glue");
+    expectCspClean(board.html);
+    expect(board.html).toContain('id="evidence"');
+    const cells = [...board.html.matchAll(/<g class="row" data-system="([^"]*)">/g)].map((m) => m[1]);
+    expect(cells).toEqual(evidence.systems);
+    const separatedCells = [...board.html.matchAll(/<g class="cell separated"/g)].length;
+    expect(separatedCells).toBe(evidence.separated.flat().filter(Boolean).length);
+
+    const i = evidence.systems.indexOf("beta");
+    const { html } = await page("/benchmarks/glue/systems/beta");
+    expectCspClean(html);
+    const rows = [...html.matchAll(/<table class="pairwise-record">.*?<tbody>(.*?)<\/tbody>/gs)][0]?.[1] ?? "";
+    const record = [...rows.matchAll(/<tr[^>]*><th scope="row">(.*?)<\/th><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/gs)].map((m) => [text(m[1]), text(m[3]), text(m[4])]);
+    const names: Record<string, string> = { alpha: "Alpha", beta: "Beta", gamma: "Gamma", evil: HOSTILE };
+    const expected = evidence.systems
+      .map((slug: string, j: number) => ({ slug, j }))
+      .filter(({ j }: { j: number }) => j !== i)
+      .map(({ slug, j }: { slug: string; j: number }) => [names[slug], String(evidence.n[i][j]), evidence.separated[i][j] ? "ahead" : evidence.separated[j][i] ? "behind" : "not separated"]);
+    expect(record).toEqual(expected);
+  });
+
   it("the system page: 404 for an unknown system or bad slugs, escaped hostile names, ETag and 304", async () => {
     await seed("x", `GLUE ${HOSTILE}`);
     for (const path of ["/benchmarks/x/systems/nope", "/benchmarks/nope/systems/evil", "/benchmarks/x/systems/Not%20A%20Slug", `/benchmarks/x/systems/${encodeURIComponent(HOSTILE)}`]) {
