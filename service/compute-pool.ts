@@ -18,7 +18,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { LinearSolver } from "../ranking/index.ts";
 import { overloaded } from "./errors.ts";
-import { runJobToReply, unwrapReply, type ComputeJob, type ComputeResult, type JobEnvelope, type JobReply, type JobStarted } from "./compute-worker.ts";
+import { runJobToReply, transferablesOf, unwrapReply, type ComputeJob, type ComputeResult, type JobEnvelope, type JobReply, type JobStarted } from "./compute-worker.ts";
 
 export type { ComputeJob, ComputeResult } from "./compute-worker.ts";
 
@@ -130,7 +130,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
         clock = setTimeout(() => abort.abort(), timeoutMs);
       });
       try {
-        const reply = await piscina.run({ id, job }, { signal: abort.signal });
+        const reply = await piscina.run({ id, job }, { signal: abort.signal, transferList: transferablesOf(job) });
         stats.completed++;
         return unwrapReply<J>(reply);
       } catch (err) {

@@ -9,7 +9,7 @@ import { rankTable, RankingInputError, type InputIssue, type LinearSolver, type 
 import { parentPort } from "node:worker_threads";
 import type { CurrentScores, InstanceScores } from "../db/index.ts";
 import { DomainError, type DomainErrorKind } from "./errors.ts";
-import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
+import { computeInstanceLeaderboard, instanceBuffers } from "./instance-leaderboard.ts";
 import { loadKemenySolver } from "./kemeny-solver.ts";
 import { computeLeaderboard } from "./leaderboard-compute.ts";
 import type { Leaderboard, NormalizedQuery } from "./leaderboard-types.ts";
@@ -60,6 +60,14 @@ export function runJob(job: ComputeJob, lpSolver?: LinearSolver): ComputeResults
     case "rank":
       return rankTable(job.input, { lpSolver });
   }
+}
+
+/**
+ * Buffers a job hands over to the worker instead of copying them (the packed instance vectors:
+ * 10M scores are 80 MB). They are unusable on the sending side afterwards.
+ */
+export function transferablesOf(job: ComputeJob): ArrayBuffer[] {
+  return job.kind === "instanceLeaderboard" ? instanceBuffers(job.data) : [];
 }
 
 /** runJob with its input errors turned into data (see JobReply); anything else propagates. */

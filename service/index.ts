@@ -93,6 +93,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
         body: AsyncIterable<Uint8Array>,
         options?: instances.InstanceUploadOptions,
       ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, options),
+      /** A system's uploads (id, rows, time), newest first; 404 unknown benchmark or system. */
+      uploads: (benchmarkSlug: string, systemSlug: string) => instances.instanceUploadHistory(db, benchmarkSlug, systemSlug),
     },
     /** What the leaderboards are computed from, read from the database on every call (never cached). */
     scores,

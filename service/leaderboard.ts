@@ -11,6 +11,7 @@
 import { LRUCache } from "lru-cache";
 import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
+import { instanceScoreCount } from "./instance-leaderboard.ts";
 import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
 import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
@@ -241,13 +242,6 @@ export interface LeaderboardStats {
 
 /** What a leaderboard shows of its benchmark (all a compute job needs of it). */
 const nameOf = (b: BenchmarkRecord) => ({ slug: b.slug, name: b.name });
-
-/** Stored instance scores of a snapshot (the size of an instance-level bootstrap). */
-function instanceScoreCount(data: InstanceScores): number {
-  let count = 0;
-  for (const cell of data.cells) count += cell.scores.length;
-  return count;
-}
 
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
   const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
