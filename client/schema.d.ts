@@ -185,6 +185,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmarks/{slug}/systems/{system}/instances/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A system's instance-level uploads (id, rows, time), newest first
+         * @description At most the 100 newest. 404 for an unknown benchmark or system (a system known only from task-level submissions has an empty list).
+         */
+        get: operations["listInstanceUploads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/benchmarks/{slug}/leaderboard": {
         parameters: {
             query?: never;
@@ -434,6 +454,21 @@ export interface components {
         InstanceUploadResult: {
             /** @description Rows stored (they replace all of the system's instance scores) */
             rows: number;
+        };
+        InstanceUploads: {
+            system: string;
+            uploads: components["schemas"]["InstanceUpload"][];
+        };
+        InstanceUpload: {
+            /** @description Upload id (the newest is the system's current instance submission) */
+            id: number;
+            /** @description Rows the upload stored */
+            rows: number;
+            /**
+             * @description When it was stored (ISO 8601)
+             * @example 2026-12-02T07:00:00.000Z
+             */
+            createdAt: string;
         };
         Leaderboard: {
             benchmark: {
@@ -1418,6 +1453,58 @@ export interface operations {
             };
         };
     };
+    listInstanceUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Uploads, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceUploads"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getLeaderboard: {
         parameters: {
             query?: {
@@ -1514,8 +1601,10 @@ export interface operations {
     getBadgeSvg: {
         parameters: {
             query?: {
-                /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
-                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Ranking method (default borda). level=task: mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny; level=instance: mean, borda, borda2 (borda2 implies level=instance) */
+                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny" | "borda2";
+                /** @description Leaderboard level (default task; instance when method=borda2) */
+                level?: "task" | "instance";
             };
             header?: never;
             path: {
@@ -1584,8 +1673,10 @@ export interface operations {
     getBadgeJson: {
         parameters: {
             query?: {
-                /** @description Ranking method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny */
-                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny";
+                /** @description Ranking method (default borda). level=task: mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda, copeland, minimax, kemeny; level=instance: mean, borda, borda2 (borda2 implies level=instance) */
+                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny" | "borda2";
+                /** @description Leaderboard level (default task; instance when method=borda2) */
+                level?: "task" | "instance";
             };
             header?: never;
             path: {

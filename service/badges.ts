@@ -3,9 +3,9 @@
  * message `#k of n`, colour by percentile. Rendered with badge-maker (which escapes text).
  */
 import { makeBadge } from "badge-maker";
-import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
+import { INSTANCE_METHODS, isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
 import { DomainError } from "./errors.ts";
-import { etagMatches, shortHash, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
+import { etagMatches, shortHash, type LeaderboardLevel, type LeaderboardMethod, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
 import { codedEtag, type StoredBody } from "./stored-body.ts";
 
 export type BadgeFormat = "svg" | "json";
@@ -88,12 +88,16 @@ export function createBadgeService(leaderboards: LeaderboardService) {
      * ranking, no rendering. `notModified` when `ifNoneMatch` matches the ETag of the
      * negotiated coding. Unknown benchmark or system: status 404; unknown method: 400 (error badges).
      */
-    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}): Promise<BadgeResult> {
+    async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}, level?: LeaderboardLevel): Promise<BadgeResult> {
       const m = method ?? DEFAULT_BADGE_METHOD;
-      if (!isTaskMethod(m)) return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" (known: ${TASK_METHODS.join(", ")})`);
+      // borda2 exists at instance level only: it implies level=instance.
+      const lv: LeaderboardLevel = level ?? (m === "borda2" ? "instance" : "task");
+      const known: readonly string[] = lv === "instance" ? INSTANCE_METHODS : TASK_METHODS;
+      if (!known.includes(m) || (lv === "task" && !isTaskMethod(m)))
+        return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" at level=${lv} (known: ${known.join(", ")})`);
       let ref;
       try {
-        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m] });
+        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m as LeaderboardMethod], level: lv });
       } catch (err) {
         if (err instanceof DomainError && err.kind === "not_found") return errorBadge(404, "podium", "not found", format, `benchmark "${benchmarkSlug}" not found`);
         throw err;
@@ -101,17 +105,27 @@ export function createBadgeService(leaderboards: LeaderboardService) {
       const label = badgeLabel(ref.benchmark, m);
       const coding = options.coding ?? "identity";
       const etagFor = (revision: number) =>
-        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}`)}"`, coding);
+        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}${lv === "instance" ? "|instance" : ""}|${format}`)}"`, coding);
       const etag = etagFor(ref.benchmark.revision);
       if (etagMatches(options.ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
       // The leaderboard entry of (benchmark, revision, [m]) keeps the badge; the system is part of the name.
-      const { leaderboard: lb, body } = await leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
-        const row = lb.systems.find((s) => s.slug === systemSlug);
-        if (!row) return null;
-        const rank = row.results[m].rank;
-        const of = lb.systems.length;
-        return renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format);
-      });
+      const badgeOf = () =>
+        leaderboards.derived(ref, `badge:${format}:${systemSlug}`, (lb) => {
+          const row = lb.systems.find((s) => s.slug === systemSlug);
+          if (!row) return null;
+          const rank = row.results[m].rank;
+          const of = lb.systems.length;
+          return renderBadge({ label, message: `#${rank} of ${of}`, color: rankColor(rank, of) }, format);
+        });
+      let derived;
+      try {
+        derived = await badgeOf();
+      } catch (err) {
+        // level=instance on a benchmark without instance scores
+        if (err instanceof DomainError && err.kind === "invalid") return errorBadge(400, label, "no instance scores", format, err.message);
+        throw err;
+      }
+      const { leaderboard: lb, body } = derived;
       if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
       return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };
     },

@@ -28,7 +28,7 @@ export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts"
 export type { SubmissionRequest } from "./submissions.ts";
 export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "./instances.ts";
 export { publicTask, type PublicTask } from "./benchmarks.ts";
-export { type Leaderboard, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
+export { type Leaderboard, type LeaderboardLevel, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { ServeOptions } from "./leaderboard.ts";
 export type { ContentCoding, StoredBody } from "./stored-body.ts";

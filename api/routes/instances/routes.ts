@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, jsonResponse, noSecurity, slugParam } from "../../schemas.ts";
 
 export const UploadResult = z
   .object({ rows: z.number().int().openapi({ description: "Rows stored (they replace all of the system's instance scores)" }) })
@@ -42,5 +42,30 @@ export const upload = createRoute({
   responses: {
     201: jsonResponse(UploadResult, "Stored"),
     ...errorResponses(400, 401, 403, 404, 408, 409, 413, 415, 429, 503),
+  },
+});
+
+export const InstanceUpload = z
+  .object({
+    id: z.number().int().openapi({ description: "Upload id (the newest is the system's current instance submission)" }),
+    rows: z.number().int().openapi({ description: "Rows the upload stored" }),
+    createdAt: z.string().openapi({ description: "When it was stored (ISO 8601)", example: "2026-12-02T07:00:00.000Z" }),
+  })
+  .openapi("InstanceUpload");
+
+export const uploads = createRoute({
+  method: "get",
+  path: "/api/v1/benchmarks/{slug}/systems/{system}/instances/uploads",
+  operationId: "listInstanceUploads",
+  tags: ["submissions"],
+  security: noSecurity,
+  summary: "A system's instance-level uploads (id, rows, time), newest first",
+  description: "At most the 100 newest. 404 for an unknown benchmark or system (a system known only from task-level submissions has an empty list).",
+  request: {
+    params: BenchmarkParams.extend({ system: slugParam("system") }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ system: z.string(), uploads: z.array(InstanceUpload) }).openapi("InstanceUploads"), "Uploads, newest first"),
+    ...errorResponses(400, 404, 503),
   },
 });

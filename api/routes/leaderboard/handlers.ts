@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { BadgeFormat } from "../../../service/index.ts";
+import type { BadgeFormat, LeaderboardLevel } from "../../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../../encoding.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
@@ -27,9 +27,9 @@ export const leaderboard: RouteHandler<typeof routes.leaderboard, AppEnv> = asyn
   return sendStored(c, result.body, options.coding, "application/json");
 };
 
-async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, method: string | undefined): Promise<Response> {
+async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, query: { method?: string; level?: LeaderboardLevel }): Promise<Response> {
   const options = serveOptions(c);
-  const result = await c.var.services.badges.get(slug, system, method, format, options);
+  const result = await c.var.services.badges.get(slug, system, query.method, format, options, query.level);
   if (result.status !== 200) return badgeError(c, format, result.status, result.body);
   c.header("ETag", result.etag);
   c.header("Cache-Control", BADGE_CACHE);
@@ -46,12 +46,12 @@ function badgeError(c: Context<AppEnv>, format: BadgeFormat, status: 400 | 404, 
 
 export const badgeSvg: RouteHandler<typeof routes.badgeSvg, AppEnv> = (c) => {
   const { slug, system } = c.req.valid("param");
-  return badge(c, "svg", slug, system, c.req.valid("query").method);
+  return badge(c, "svg", slug, system, c.req.valid("query"));
 };
 
 export const badgeJson: RouteHandler<typeof routes.badgeJson, AppEnv> = (c) => {
   const { slug, system } = c.req.valid("param");
-  return badge(c, "json", slug, system, c.req.valid("query").method);
+  return badge(c, "json", slug, system, c.req.valid("query"));
 };
 
 /**

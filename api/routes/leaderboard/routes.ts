@@ -144,7 +144,11 @@ export const leaderboard = createRoute({
 });
 
 export const BadgeQuery = z.object({
-  method: z.enum(TASK_METHODS).optional().openapi({ description: `Ranking method (default borda): ${METHOD_LIST}` }),
+  method: z
+    .enum(LEADERBOARD_METHODS)
+    .optional()
+    .openapi({ description: `Ranking method (default borda). level=task: ${METHOD_LIST}; level=instance: mean, borda, borda2 (borda2 implies level=instance)` }),
+  level: z.enum(["task", "instance"]).optional().openapi({ description: "Leaderboard level (default task; instance when method=borda2)" }),
 });
 
 export const BadgeParams = z.object({ slug: slugParam("slug"), system: slugParam("system") });
