@@ -99,7 +99,7 @@ const run = (cmd: string, args: string[]) =>
 /** POST one body with curl; its HTTP status and reply. */
 function curlUpload(url: string, file: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("curl", ["-sS", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", `authorization: Bearer ${ADMIN}`, "-H", "content-type: text/csv", "--data-binary", `@${file}`, url]);
+    const child = spawn("curl", ["-sS", "--fail-with-body", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", `authorization: Bearer ${ADMIN}`, "-H", "content-type: text/csv", "--data-binary", `@${file}`, url]);
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
