@@ -31,10 +31,10 @@ export class HttpClient {
     private readonly note: (message: string) => void,
   ) {}
 
-  /** Send `body` (JSON text) and parse the JSON reply; 429/503 are retried as Retry-After says. */
-  async request<T>(method: string, path: string, body?: string): Promise<HttpReply<T>> {
+  /** Send `body` (JSON text, or `contentType`) and parse the JSON reply; 429/503 are retried as Retry-After says. */
+  async request<T>(method: string, path: string, body?: string, contentType = "application/json"): Promise<HttpReply<T>> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.send(method, path, body);
+      const res = await this.send(method, path, body, contentType);
       if (!RETRYABLE.has(res.status) || attempt >= this.retries) return { status: res.status, body: await parseJson<T>(res) };
       const wait = retryAfterSeconds(res.headers.get("retry-after"), 2 ** attempt);
       const code = (await parseJson<{ error?: { code?: string } }>(res))?.error?.code;
@@ -44,11 +44,11 @@ export class HttpClient {
     }
   }
 
-  private async send(method: string, path: string, body: string | undefined): Promise<Response> {
+  private async send(method: string, path: string, body: string | undefined, contentType: string): Promise<Response> {
     try {
       return await fetch(this.base + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": contentType }) },
         body,
       });
     } catch (e) {
