@@ -13,6 +13,7 @@ try {
     await transaction(db, (tx) => replaceInstanceVectors(tx, b.id, `sys-${String(s).padStart(3, "0")}`, vectors, T * I));
   }
   const pool = createComputePool({ workers: 2 });
+  await new Promise((r) => setTimeout(r, 8000));
   for (let rep = 0; rep < 4; rep++) {
     let t0 = performance.now();
     const data = (await loadInstanceScores(db, b.id))!;

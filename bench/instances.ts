@@ -15,7 +15,7 @@
  * - bytes per stored score: pg_database_size before/after the uploads (every table, index, TOAST);
  * - the level=instance leaderboard (mean, borda, borda2): cold (cache empty: read, transfer to a
  *   worker, rank, serialize) and cached (median of 20 GETs), with the longest /healthz wait
- *   during the cold one.
+ *   during the cold one; and the bootstrap with as many samples as its cap allows (<= 100).
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +29,8 @@ import { sql } from "drizzle-orm";
 import { createApp } from "../api/app.ts";
 import { parseConfig } from "../api/config.ts";
 import { createScratchPostgresDatabase, openMemoryDatabase, query, type Database } from "../db/index.ts";
-import { createComputePool } from "../service/compute-pool.ts";
+import { createComputePool, DEFAULT_COMPUTE_TIMEOUT_MS } from "../service/compute-pool.ts";
+import { MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES } from "../service/uncertainty.ts";
 import { createServices } from "../service/index.ts";
 import { now, printTable, rng } from "./util.ts";
 
@@ -104,7 +105,7 @@ function curlUpload(url: string, file: string): Promise<{ status: number; body: 
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     child.on("error", reject);
-    child.on("exit", () => {
+    child.on("close", () => {
       const nl = out.lastIndexOf("\n");
       resolve({ status: Number(out.slice(nl + 1)), body: out.slice(0, nl) });
     });
@@ -226,6 +227,15 @@ async function benchBackend(backend: Backend, size: Size, data: { bodies: string
       }
       cold.push([methods, r.ms, r.healthMaxMs]);
     }
+    // The instance-level bootstrap at the largest sample count its cap allows (at most 100).
+    const capSamples = Math.min(100, Math.floor(MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES / rows));
+    let bootstrap: [number, number, number] | undefined;
+    if (capSamples >= 1) {
+      services.leaderboards.clearCache();
+      const r = await timedGet(base, `${lb}&methods=mean,borda,borda2&uncertainty=bootstrap&samples=${capSamples}`);
+      if (r.status !== 200) throw new Error(`bootstrap: ${r.status} ${r.body.slice(0, 300)}`);
+      bootstrap = [capSamples, r.ms, r.healthMaxMs];
+    }
     const cachedTimes: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = now();
@@ -246,6 +256,9 @@ async function benchBackend(backend: Backend, size: Size, data: { bodies: string
       [`HTTP uploads (curl, ${concurrency} at a time)`, `${(ingestMs / 1000).toFixed(2)} s`, rate(ingestMs), `${(copyMs / ingestMs).toFixed(2)}x COPY`, `>= ${TARGETS.copyRatio}x ${mark(copyMs / ingestMs >= TARGETS.copyRatio)}`],
       ["bytes per stored score (database growth)", "", `${bytesPerScore.toFixed(2)} B`, `${(copyBytes / rows / bytesPerScore).toFixed(1)}x smaller than the COPY table (${(copyBytes / rows).toFixed(0)} B)`, `<= ${TARGETS.bytesPerScore} ${mark(bytesPerScore <= TARGETS.bytesPerScore)}`],
       ...cold.map(([m, ms, health]) => [`cold leaderboard ${m}`, `${(ms / 1000).toFixed(2)} s`, `/healthz max ${health.toFixed(0)} ms`, `${(ms / TARGETS.coldMs).toFixed(2)} of target`, m.includes(",") ? `<= 3 s ${mark(ms <= TARGETS.coldMs)}` : ""]),
+      ...(bootstrap
+        ? [[`cold bootstrap, ${bootstrap[0]} samples (the cap)`, `${(bootstrap[1] / 1000).toFixed(2)} s`, `/healthz max ${bootstrap[2].toFixed(0)} ms`, `${(bootstrap[1] / DEFAULT_COMPUTE_TIMEOUT_MS).toFixed(2)} of the job time limit`, ""]]
+        : []),
       ["cached leaderboard mean,borda,borda2 (median of 20)", `${cachedMs.toFixed(1)} ms`, "", `${(coldAll / cachedMs).toFixed(0)}x faster than cold`, `<= ${TARGETS.cachedMs} ms ${mark(cachedMs <= TARGETS.cachedMs)}`],
     ]);
   } finally {

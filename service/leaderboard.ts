@@ -16,7 +16,7 @@ import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-pool.ts";
 import type { Leaderboard, LeaderboardLevel, LeaderboardMethod, NormalizedQuery } from "./leaderboard-types.ts";
 import { codedEtag, storeBody, storedBytes, type ContentCoding, type StoredBody } from "./stored-body.ts";
-import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
+import { checkBootstrapWork, MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
 export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
 export { computeLeaderboard, scoreTable } from "./leaderboard-compute.ts";
@@ -289,7 +289,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     if (q.level === "instance") {
       const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
       if (data?.systems.length) {
-        checkBootstrapWork(q.uncertainty, instanceScoreCount(data));
+        if (q.uncertainty) checkBootstrapWork(q.uncertainty, instanceScoreCount(data), undefined, MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES);
         return cachedOrCompute(benchmark, data.revision, q, () => compute.run({ kind: "instanceLeaderboard", benchmark: nameOf(benchmark), data, query: q }));
       }
       throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [
