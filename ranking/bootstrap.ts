@@ -310,6 +310,9 @@ function instanceRanker(table: InstanceTable, methods: readonly InstanceMethod[]
   const perTask = (values: Float64Array, higher: (ti: number) => boolean): Table =>
     new Table({ systems: table.systems, tasks: tasks.map((t) => t.slug), scores: values, higherIsBetter: tasks.map((_, ti) => higher(ti)), weights: tasks.map((t) => t.weight) });
   const mult = new Float64Array(K);
+  const widest = Math.max(0, ...tasks.map((t) => t.instances.length));
+  const drawn = new Int32Array(widest);
+  const drawnCount = new Float64Array(widest);
 
   return (counts) => {
     for (let j = 0; j < K; j++) mult[j] = counts[colTask[j]][colInst[j]];
@@ -331,12 +334,17 @@ function instanceRanker(table: InstanceTable, methods: readonly InstanceMethod[]
         tasks.forEach((t, ti) => {
           const k = t.instances.length;
           const c = counts[ti];
+          // the drawn instances (ascending) and their counts, then each system's row over them only
+          let d = 0;
+          for (let i = 0; i < k; i++) if (c[i] > 0) (drawn[d] = i), (drawnCount[d++] = c[i]);
+          const x = t.scores;
           for (let s = 0; s < n; s++) {
+            const row = s * k;
             let sum = 0;
             let den = 0;
-            for (let i = 0; i < k; i++) {
-              const v = t.scores[s * k + i];
-              if (v === v && c[i] > 0) (sum += c[i] * v), (den += c[i]);
+            for (let q = 0; q < d; q++) {
+              const v = x[row + drawn[q]];
+              if (v === v) (sum += drawnCount[q] * v), (den += drawnCount[q]);
             }
             means[s * T + ti] = den ? sum / den : NaN;
           }

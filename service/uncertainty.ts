@@ -71,9 +71,9 @@ export const MAX_BOOTSTRAP_CELL_SAMPLES = 16_000_000;
 /**
  * The instance-level cap: a resample there reweights Borda points computed once (a few
  * nanoseconds per stored score and method, ranking/bootstrap.ts instanceRanker), so 10M instance
- * scores get 100 samples (bench: `npm run bench instances`).
+ * scores get 50 samples, about 3 s of CPU (bench: `npm run bench instances`).
  */
-export const MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES = 1_000_000_000;
+export const MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES = 500_000_000;
 
 /**
  * Pairwise methods (copeland, minimax, kemeny) rebuild the n x n pairwise matrix on every
