@@ -34,12 +34,13 @@ export type { UploadFormat } from "./instance-parse.ts";
 export const MAX_INSTANCE_ID_CHARS = 200;
 /** Details of a rejected upload name at most this many lines. */
 export const MAX_UPLOAD_ISSUES = 20;
+/** Rows per spooled batch (16 bytes a row: task index, instance ordinal, float64 score). */
 export const DEFAULT_BATCH_ROWS = 25_000;
 /** Parsed batches kept in memory up to this many bytes per upload; the rest goes to a temporary file. */
 export const DEFAULT_SPOOL_MEMORY_BYTES = 16 * 1024 * 1024;
 
 export interface InstanceUploadOptions {
-  /** Rows per INSERT statement (default 25k). */
+  /** Rows per spooled batch (default 25k; the write is one statement per upload whatever the batches). */
   batchRows?: number;
   /** In-memory budget of the parsed batches (default 16 MiB); beyond it they go to a temporary file. */
   spoolMemoryBytes?: number;

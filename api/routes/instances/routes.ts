@@ -17,9 +17,9 @@ export const upload = createRoute({
   summary: "Upload a system's instance-level scores (streamed CSV or NDJSON; replaces them all; all or nothing)",
   description: [
     "Benchmark token (own benchmark) or admin. The body is parsed and validated as it streams (parked in memory,",
-    "then a temporary file; no database transaction while the client sends) and written in batches inside one",
-    "transaction once complete: any bad row (unknown task, non-finite score, empty or >200-character instance id, wrong column",
-    "count, duplicate (task, instance), malformed JSON line) is a 400 whose `details` name the lines (at most 20)",
+    "then a temporary file; no database transaction while the client sends) and written in one transaction (one",
+    "statement: the system's scores packed per task) once complete. Any bad row (unknown task, non-finite score, empty or",
+    ">200-character instance id, wrong column count, duplicate (task, instance), malformed JSON line) is a 400 whose `details` name the lines (at most 20)",
     "and nothing is stored. The upload REPLACES all of the system's instance-level scores (the system is created if",
     "new) and bumps the benchmark's revision. `Content-Encoding: gzip` (x-gzip, deflate, br) is decoded while",
     "streaming. Checks: 401 token, 415 content type or encoding, 413 size (PODIUM_UPLOAD_LIMIT_BYTES, sent and",
