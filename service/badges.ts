@@ -122,7 +122,7 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         derived = await badgeOf();
       } catch (err) {
         // level=instance on a benchmark without instance scores
-        if (err instanceof DomainError && err.kind === "invalid") return errorBadge(400, label, "no instance scores", format, err.message);
+        if (lv === "instance" && err instanceof DomainError && err.kind === "invalid") return errorBadge(400, label, "no instance scores", format, err.message);
         throw err;
       }
       const { leaderboard: lb, body } = derived;
