@@ -22,7 +22,7 @@ export interface InstanceTable {
 }
 
 /**
- * Per (task, instance) column, each system's Borda points, streamed to `add(task, s, points)`
+ * Per (task, instance) column, every system's Borda points, streamed to `add(taskIndex, points)`
  * column by column (tasks in order, instances in order): the points of SEMANTICS.md as
  * addBordaPoints (methods.ts) computes them from the column's average ranks, without building
  * the flat systems x columns table (10^5 columns of 10^2 systems: three 80 MB copies saved).
