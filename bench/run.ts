@@ -1,6 +1,7 @@
 /**
- * `npm run bench [group ...]`: runs every bench group in turn (or the named ones). Add a group by
- * importing its runner below.
+ * `npm run bench [group ...] [-- --option=value ...]`: runs every bench group in turn (or the
+ * named ones); options go to the groups (instances: `--size=SxTxI`, `--backend`, `--concurrency`).
+ * Add a group by importing its runner below.
  */
 import { runEvidenceBenches } from "./evidence.ts";
 import { runInstanceBenches } from "./instances.ts";
@@ -18,7 +19,8 @@ const groups: [string, () => void | Promise<void>][] = [
   ["evidence", runEvidenceBenches],
 ];
 
-const wanted = process.argv.slice(2);
+// `--name=value` arguments are options of the groups (e.g. `--size=10x5x1000` for instances).
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const unknown = wanted.filter((name) => !groups.some(([g]) => g === name));
 if (unknown.length) {
   console.error(`unknown bench group(s): ${unknown.join(", ")} (known: ${groups.map(([g]) => g).join(", ")})`);

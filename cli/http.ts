@@ -45,13 +45,13 @@ export class HttpClient {
     private readonly note: (message: string) => void,
   ) {}
 
-  /** Send `body` (JSON text) and parse the JSON reply; 429/503 are retried as Retry-After says. */
-  async request<T>(method: string, path: string, body?: string): Promise<HttpReply<T>> {
+  /** Send `body` (JSON text, or `contentType`) and parse the JSON reply; 429/503 are retried as Retry-After says. */
+  async request<T>(method: string, path: string, body?: string, contentType = "application/json"): Promise<HttpReply<T>> {
     const key = method === "POST" ? `podium-cli-${randomUUID()}` : undefined;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await this.send(method, path, body, key);
+        res = await this.send(method, path, body, contentType, key);
       } catch (err) {
         // A POST lost before its answer (reset, timeout): its key makes sending it again safe.
         // A refused connection (nothing listening) fails at once, as does any other method.
@@ -70,13 +70,13 @@ export class HttpClient {
     }
   }
 
-  private async send(method: string, path: string, body: string | undefined, idempotencyKey: string | undefined): Promise<Response> {
+  private async send(method: string, path: string, body: string | undefined, contentType: string, idempotencyKey: string | undefined): Promise<Response> {
     try {
       return await fetch(this.base + path, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(body === undefined ? {} : { "content-type": contentType }),
           ...(idempotencyKey === undefined ? {} : { "idempotency-key": idempotencyKey }),
         },
         body,

@@ -21,6 +21,9 @@ const MAX_DESCRIPTION = 5000;
 const MAX_TASKS = 1000;
 const MAX_BATCH_SUBMISSIONS = 10_000;
 
+/** The server's limits (shared with `podium import-instances`). */
+export { DEFAULT_URL, DEFAULT_RETRIES, SLUG, MAX_NAME, MAX_DESCRIPTION, MAX_TASKS };
+
 export const IMPORT_COMMAND: CommandSpec = {
   name: "import",
   synopsis: "FILE.csv|RESULTS.json|FOLDER --benchmark SLUG [flags]",
@@ -128,7 +131,7 @@ function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "
 /** The CSV or the flags cannot be imported as they are (exit 2, nothing sent). */
 class InputError extends Error {}
 
-interface TaskPlan {
+export interface TaskPlan {
   header: string;
   slug: string;
   higherIsBetter: boolean;
@@ -235,20 +238,20 @@ function printDryRun(a: ImportArgs, p: Plan, format: Format): void {
   process.stdout.write(out.join("\n") + "\n");
 }
 
-interface ApiTask {
+export interface ApiTask {
   slug: string;
   name: string;
   higherIsBetter: boolean;
   weight: number;
 }
 
-interface ApiBenchmark {
+export interface ApiBenchmark {
   revision: number;
   tasks: ApiTask[];
 }
 
 /** Input task name -> task slug of the benchmark (exact slug, the slug the import chose, slug of the name, or task name). */
-function mapTasks(planned: TaskPlan[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
+export function mapTasks(planned: TaskPlan[], tasks: ApiTask[]): { map: Map<string, string>; unknown: string[] } {
   const map = new Map<string, string>();
   const unknown: string[] = [];
   for (const { header: h, slug } of planned) {
@@ -260,7 +263,11 @@ function mapTasks(planned: TaskPlan[], tasks: ApiTask[]): { map: Map<string, str
 }
 
 /** Read the benchmark; create it first with --create when it does not exist. */
-async function ensureBenchmark(a: ImportArgs, p: Plan, http: HttpClient): Promise<{ benchmark: ApiBenchmark; created: boolean }> {
+export async function ensureBenchmark(
+  a: Pick<ImportArgs, "benchmark" | "create" | "name" | "description">,
+  p: Pick<Plan, "tasks">,
+  http: HttpClient,
+): Promise<{ benchmark: ApiBenchmark; created: boolean }> {
   const read = () => http.request<ApiBenchmark>("GET", `/api/v1/benchmarks/${encodeURIComponent(a.benchmark)}`);
   const refused = (r: HttpReply<unknown>) => new ServerError(describeFailure(`reading benchmark ${a.benchmark}`, r.status, r.body));
   const existing = await read();

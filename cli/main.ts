@@ -19,6 +19,11 @@ const COMMANDS: Record<string, Command> = {
     spec: async () => (await import("./import.ts")).IMPORT_COMMAND,
     run: async (args) => (await import("./import.ts")).runImport(args),
   },
+  "import-instances": {
+    summary: "load instance-level scores (system,instance,<metric>... or system,task,instance,score) into a running Podium server",
+    spec: async () => (await import("./import-instances.ts")).IMPORT_INSTANCES_COMMAND,
+    run: async (args) => (await import("./import-instances.ts")).runImportInstances(args),
+  },
 };
 
 function version(): string {
@@ -29,13 +34,13 @@ const usage = () => `usage: podium <command> [flags]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(18)}${c.summary}`)
   .join("\n")}
-  help [command]  this help, or a command's flags (same as podium <command> --help)
+  help [command]    this help, or a command's flags (same as podium <command> --help)
 
 Flags:
-  -h, --help      this help
-  -v, --version   print the version (${version()})
+  -h, --help        this help
+  -v, --version     print the version (${version()})
 
 Exit codes: 0 done, 2 bad flags or input, 1 the server refused (import).
 `;

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -116,22 +117,43 @@ export const instanceUploads = pgTable(
   (t) => [index("instance_uploads_system_id_desc").on(t.systemId, t.id.desc())],
 );
 
+/** bytea as a Node Buffer / Uint8Array (drizzle has no built-in bytea column). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
 /**
- * Instance-level scores of a system (per task and instance): the rows of its newest upload.
- * No row-level foreign keys: their per-row RI checks were ~60% of a bulk upload's time (1M rows:
- * 9 of 16 s on PGlite, 5 of 8 s on PostgreSQL). Instead (migration 0002): the writer inserts
- * only rows whose task belongs to the system's benchmark (a join in the insert statement) and
- * statement-level AFTER DELETE triggers on `systems` and `tasks` cascade deletions here.
+ * Instance ids interned per benchmark: `ordinal` is dense (0, 1, 2, ... in order of first upload)
+ * and indexes every packed score vector of the benchmark. Assigned under the benchmark's row lock.
  */
-export const instanceScores = pgTable(
-  "instance_scores",
+export const instanceNames = pgTable(
+  "instance_names",
   {
-    systemId: integer("system_id").notNull(),
-    taskId: integer("task_id").notNull(),
-    instance: text("instance").notNull(),
-    score: doublePrecision("score").notNull(),
+    benchmarkId: integer("benchmark_id")
+      .notNull()
+      .references(() => benchmarks.id, { onDelete: "cascade" }),
+    ordinal: integer("ordinal").notNull(),
+    name: text("name").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.systemId, t.taskId, t.instance] }), index("instance_scores_task").on(t.taskId)],
+  (t) => [primaryKey({ columns: [t.benchmarkId, t.ordinal] }), unique("instance_names_benchmark_name").on(t.benchmarkId, t.name)],
+);
+
+/**
+ * A system's instance scores on one task, packed: `scores` holds little-endian float64 values
+ * indexed by instance ordinal (instance_names), NaN where the system has no score; instances past
+ * its end are missing too. One row per (system, task) of the newest upload (STORAGE EXTERNAL:
+ * random doubles do not compress, so no compression attempt; ~8.3 bytes per score with TOAST).
+ */
+export const instanceVectors = pgTable(
+  "instance_vectors",
+  {
+    systemId: integer("system_id")
+      .notNull()
+      .references(() => systems.id, { onDelete: "cascade" }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    scores: bytea("scores").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.systemId, t.taskId] }), index("instance_vectors_task").on(t.taskId)],
 );
 
 export const tokens = pgTable(

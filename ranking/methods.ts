@@ -219,13 +219,17 @@ export function computeMethod(table: Table, method: ScoreMethod): Float64Array {
  * the same task order as `computePairwise`, so the values are bit-identical to the matrix's.
  */
 function pairMajority(table: Table, s: number, u: number): number {
-  const { n, m, weights } = table;
-  const o = table.oriented;
+  const { m, weights, sign } = table;
+  // the two systems' rows of the row-major scores: two sequential streams (the task-major
+  // oriented copy would cost two cache misses per task on a wide table)
+  const x = table.scores;
+  const bs = s * m;
+  const bu = u * m;
   let su = 0;
   let us = 0;
   for (let t = 0; t < m; t++) {
-    const a = o[t * n + s];
-    const b = o[t * n + u];
+    const a = sign[t] * x[bs + t];
+    const b = sign[t] * x[bu + t];
     if (a !== a || b !== b) continue;
     const w = weights[t];
     if (a > b) su += w;

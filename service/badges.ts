@@ -3,9 +3,9 @@
  * message `#k of n`, colour by percentile. Rendered with badge-maker (which escapes text).
  */
 import { makeBadge } from "badge-maker";
-import { isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
+import { INSTANCE_METHODS, isTaskMethod, TASK_METHODS, type TaskMethod } from "../ranking/index.ts";
 import { DomainError } from "./errors.ts";
-import { etagMatches, shortHash, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
+import { etagMatches, shortHash, type LeaderboardLevel, type LeaderboardMethod, type LeaderboardService, type ServeOptions } from "./leaderboard.ts";
 import { codedEtag, type StoredBody } from "./stored-body.ts";
 import { coverageKey, type MinCoverage } from "./coverage.ts";
 
@@ -83,6 +83,8 @@ export interface BadgeView {
   minCoverage?: MinCoverage;
   /** Add the bootstrap interval (default samples and seed): `#3 (2-5) of 105`. */
   interval?: boolean;
+  /** The leaderboard level (default task; instance when the method is borda2). */
+  level?: LeaderboardLevel;
 }
 
 /**
@@ -108,10 +110,14 @@ export function createBadgeService(leaderboards: LeaderboardService) {
      */
     async get(benchmarkSlug: string, systemSlug: string, method: string | undefined, format: BadgeFormat, options: ServeOptions = {}, view: BadgeView = {}): Promise<BadgeResult> {
       const m = method ?? DEFAULT_BADGE_METHOD;
-      if (!isTaskMethod(m)) return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" (known: ${TASK_METHODS.join(", ")})`);
+      // borda2 exists at instance level only: it implies level=instance.
+      const lv: LeaderboardLevel = view.level ?? (m === "borda2" ? "instance" : "task");
+      const known: readonly string[] = lv === "instance" ? INSTANCE_METHODS : TASK_METHODS;
+      if (!known.includes(m) || (lv === "task" && !isTaskMethod(m)))
+        return errorBadge(400, "podium", "unknown method", format, `unknown method "${m}" at level=${lv} (known: ${known.join(", ")})`);
       let ref;
       try {
-        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m], minCoverage: view.minCoverage, ...(view.interval ? { uncertainty: "bootstrap" as const } : {}) });
+        ref = await leaderboards.resolve(benchmarkSlug, { methods: [m as LeaderboardMethod], level: lv, minCoverage: view.minCoverage, ...(view.interval ? { uncertainty: "bootstrap" as const } : {}) });
       } catch (err) {
         if (err instanceof DomainError && err.kind === "not_found") return errorBadge(404, "podium", "not found", format, `benchmark "${benchmarkSlug}" not found`);
         throw err;
@@ -119,7 +125,7 @@ export function createBadgeService(leaderboards: LeaderboardService) {
       const label = badgeLabel(ref.benchmark, m);
       const coding = options.coding ?? "identity";
       const etagFor = (revision: number) =>
-        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}|${format}${coverageKey(ref.query.minCoverage)}${view.interval ? "|interval" : ""}`)}"`, coding);
+        codedEtag(`"badge-${ref.benchmark.id}-${revision}-${shortHash(`${ref.benchmark.slug}|${ref.benchmark.createdAt}|${systemSlug}|${m}${lv === "instance" ? "|instance" : ""}|${format}${coverageKey(ref.query.minCoverage)}${view.interval ? "|interval" : ""}`)}"`, coding);
       const etag = etagFor(ref.benchmark.revision);
       if (etagMatches(options.ifNoneMatch, etag)) return { status: 200, notModified: true, etag };
       // The leaderboard entry of (benchmark, revision, [m]) keeps the badge; the system is part of the name.
@@ -134,11 +140,15 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         const of = lb.systems.length;
         return renderBadge({ label, message: badgeMessage(cell.rank, of, cell.interval, row.coverage, tasks), color: rankColor(cell.rank, of) }, format);
       }).catch((err: unknown) => {
-        // a query the table cannot take (e.g. an interval badge: too many scores to bootstrap) is an error badge
+        // a query the table cannot take (an interval badge with too many scores to bootstrap;
+        // level=instance without instance scores) is an error badge
         if (err instanceof DomainError && err.kind === "invalid") return err;
         throw err;
       });
-      if (produced instanceof DomainError) return errorBadge(400, label, "bad request", format, produced.message);
+      if (produced instanceof DomainError) {
+        if (lv === "instance" && !view.interval) return errorBadge(400, label, "no instance scores", format, produced.message);
+        return errorBadge(400, label, "bad request", format, produced.message);
+      }
       const { leaderboard: lb, body } = produced;
       if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
       return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };

@@ -10,7 +10,7 @@
 import { rankTable, RankingInputError, type InputIssue, type LinearSolver, type RankInput, type RankResponse, type TaskMethod, type WhatIfMethod } from "../ranking/index.ts";
 import type { CurrentScores, InstanceScores } from "../db/index.ts";
 import { DomainError, type DomainErrorKind } from "./errors.ts";
-import { computeInstanceLeaderboard } from "./instance-leaderboard.ts";
+import { computeInstanceLeaderboard, instanceBuffers } from "./instance-leaderboard.ts";
 import { computeLeaderboard } from "./leaderboard-compute.ts";
 import type { Leaderboard, NormalizedQuery } from "./leaderboard-types.ts";
 import { computeRobustness, type Robustness } from "./robustness-compute.ts";
@@ -73,6 +73,15 @@ export function runJob(job: ComputeJob, lpSolver?: LinearSolver): ComputeResults
     case "whatif":
       return computeWhatIf(job.board, job.system, job.method, lpSolver);
   }
+}
+
+/**
+ * Buffers a job hands over to a worker thread instead of copying them (the packed instance
+ * vectors: 10M scores are 80 MB). They are unusable on the sending side afterwards, so jobs
+ * carry freshly loaded scores, never cached ones.
+ */
+export function transferablesOf(job: ComputeJob): ArrayBuffer[] {
+  return job.kind === "instanceLeaderboard" || job.kind === "instancePairwise" ? instanceBuffers(job.data) : [];
 }
 
 /** runJob with its input errors turned into data (see JobReply); anything else propagates. */

@@ -17,7 +17,7 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { overloaded } from "./errors.ts";
-import { unwrapReply, type ComputeJob, type ComputePool, type ComputePoolStats, type ComputeResult, type JobReply } from "./compute-jobs.ts";
+import { transferablesOf, unwrapReply, type ComputeJob, type ComputePool, type ComputePoolStats, type ComputeResult, type JobReply } from "./compute-jobs.ts";
 import type { JobEnvelope, JobStarted } from "./compute-worker.ts";
 
 export { createInlineCompute, type ComputeJob, type ComputePool, type ComputePoolStats, type ComputeResult } from "./compute-jobs.ts";
@@ -110,7 +110,7 @@ export function createComputePool(options: ComputePoolOptions = {}): ComputePool
         clock = setTimeout(() => abort.abort(), timeoutMs);
       });
       try {
-        const reply = await piscina.run({ id, job }, { signal: abort.signal });
+        const reply = await piscina.run({ id, job }, { signal: abort.signal, transferList: transferablesOf(job) });
         stats.completed++;
         return unwrapReply<J>(reply);
       } catch (err) {

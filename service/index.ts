@@ -33,7 +33,7 @@ export { DomainError, type DomainErrorKind, type FieldIssue } from "./errors.ts"
 export type { SubmissionRequest } from "./submissions.ts";
 export type { UploadFormat, InstanceUploadOptions, InstanceUploadResult } from "./instances.ts";
 export { publicTask, type PublicTask } from "./benchmarks.ts";
-export { type Leaderboard, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
+export { type Leaderboard, type LeaderboardLevel, type LeaderboardQuery, type LeaderboardFormat, type LeaderboardSystem, type LeaderboardTask } from "./leaderboard.ts";
 export type { BadgeFormat, BadgeResult } from "./badges.ts";
 export type { ServeOptions } from "./leaderboard.ts";
 export type { ContentCoding, StoredBody } from "./stored-body.ts";
@@ -114,6 +114,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
         body: AsyncIterable<Uint8Array>,
         options?: instances.InstanceUploadOptions,
       ) => instances.uploadInstanceScores(db, principal, benchmarkSlug, systemSlug, format, body, { ...options, spill: options?.spill ?? spillIn(options?.spoolDir) }),
+      /** A system's uploads (id, rows, time), newest first; 404 unknown benchmark or system. */
+      uploads: (benchmarkSlug: string, systemSlug: string) => instances.instanceUploadHistory(db, benchmarkSlug, systemSlug),
     },
     /** What the leaderboards are computed from, read from the database on every call (never cached). */
     scores,

@@ -17,35 +17,66 @@ export const LEADERBOARD_METHODS = [...TASK_METHODS, ...INSTANCE_METHODS.filter(
   ...((typeof TASK_METHODS)[number] | InstanceMethod)[],
 ];
 
-/** The ranking input plus each system's per-task means (task slug -> mean of its instances). */
+/** Scores stored in a snapshot (the non-NaN entries of its vectors: the size of an instance-level bootstrap). */
+export function instanceScoreCount(data: Pick<InstanceScores, "cells">): number {
+  let count = 0;
+  for (const cell of data.cells) {
+    const v = cell.scores;
+    for (let i = 0; i < v.length; i++) if (v[i] === v[i]) count++;
+  }
+  return count;
+}
+
+/** The vectors' buffers, to transfer (not copy) a snapshot to a worker thread. */
+export function instanceBuffers(data: Pick<InstanceScores, "cells">): ArrayBuffer[] {
+  return data.cells.map((c) => c.scores.buffer as ArrayBuffer);
+}
+
+/**
+ * The ranking input plus each system's per-task means (task slug -> mean of its instances).
+ * A task's columns are the instance ordinals some system scored on it, in ordinal order (the
+ * instance "names" are the ordinals: nothing shown depends on them).
+ */
 export function instanceTableOf(data: InstanceScores): { table: InstanceTable; means: Record<string, number>[] } {
   const n = data.systems.length;
   const systemIndex = new Map(data.systems.map((s, i) => [s.id, i]));
   const means: Record<string, number>[] = data.systems.map(() => ({}));
-  const tasks = data.tasks.map((t) => ({ task: t, columns: new Map<string, number>(), cells: [] as InstanceScores["cells"] }));
-  const byId = new Map(data.tasks.map((t, i) => [t.id, tasks[i]]));
-  for (const cell of data.cells) {
-    const t = byId.get(cell.taskId);
-    if (!t || !systemIndex.has(cell.systemId)) continue;
-    t.cells.push(cell);
-    for (const inst of cell.instances) if (!t.columns.has(inst)) t.columns.set(inst, t.columns.size);
-  }
+  const byTask = new Map(data.tasks.map((t) => [t.id, [] as InstanceScores["cells"]]));
+  for (const cell of data.cells) if (systemIndex.has(cell.systemId)) byTask.get(cell.taskId)?.push(cell);
   const table: InstanceTable = { systems: data.systems.map((s) => s.slug), tasks: [] };
-  for (const { task, columns, cells } of tasks) {
-    // Tasks without any instance score are left out (they would rank nobody).
-    if (columns.size === 0) continue;
-    const k = columns.size;
-    const scores = new Float64Array(n * k).fill(NaN);
-    for (const cell of cells) {
-      const s = systemIndex.get(cell.systemId)!;
-      let sum = 0;
-      for (let j = 0; j < cell.instances.length; j++) {
-        scores[s * k + columns.get(cell.instances[j])!] = cell.scores[j];
-        sum += cell.scores[j];
-      }
-      if (cell.scores.length) means[s][task.slug] = sum / cell.scores.length;
+  for (const task of data.tasks) {
+    const cells = byTask.get(task.id)!;
+    // the ordinals scored by some system on this task -> column
+    let width = 0;
+    for (const c of cells) width = Math.max(width, c.scores.length);
+    const column = new Int32Array(width).fill(-1);
+    for (const c of cells) {
+      const v = c.scores;
+      for (let i = 0; i < v.length; i++) if (v[i] === v[i]) column[i] = 0;
     }
-    table.tasks.push({ slug: task.slug, higherIsBetter: task.higherIsBetter, weight: task.weight, instances: [...columns.keys()], scores });
+    let k = 0;
+    for (let i = 0; i < width; i++) if (column[i] === 0) column[i] = k++;
+    // Tasks without any instance score are left out (they would rank nobody).
+    if (k === 0) continue;
+    const scores = new Float64Array(n * k).fill(NaN);
+    for (const c of cells) {
+      const s = systemIndex.get(c.systemId)!;
+      const v = c.scores;
+      const row = s * k;
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== x) continue;
+        scores[row + column[i]] = x;
+        sum += x;
+        count++;
+      }
+      if (count) means[s][task.slug] = sum / count;
+    }
+    const instances: string[] = [];
+    for (let i = 0; i < width; i++) if (column[i] >= 0) instances.push(String(i));
+    table.tasks.push({ slug: task.slug, higherIsBetter: task.higherIsBetter, weight: task.weight, instances, scores });
   }
   return { table, means };
 }

@@ -1,29 +1,30 @@
 /**
  * Instance-level uploads: a streamed CSV/NDJSON body REPLACES all of a system's instance scores,
  * all or nothing. Two phases, so that no database transaction or connection waits on the client:
- * 1. receive: the body is decoded, parsed and validated as it arrives into packed batches, parked
- *    in an UploadSpool (memory up to a budget, then a temporary file); no database work but the
- *    task list;
- * 2. write: once the body is complete and valid, ONE transaction replaces the rows (one
- *    set-based statement per batch) and bumps the revision; a duplicate across batches (found by
- *    the primary key) rolls everything back.
+ * 1. receive: the body is decoded, parsed and validated as it arrives; instance ids are interned
+ *    (the benchmark's known ids are read once; new ones get provisional ordinals); rows go as
+ *    binary batches (task index, instance ordinal, score) into an UploadSpool (memory up to a
+ *    budget, then a temporary file); duplicates are found per (task, ordinal) with their lines;
+ * 2. write: once the body is complete and valid, ONE transaction bumps the revision, interns the
+ *    new ids, and replaces the system's packed vectors (one statement for all its tasks).
  */
 import { textProblem } from "./text-rules.ts";
 import {
-  beginInstanceUpload,
   bumpRevision,
+  internInstanceNames,
+  listInstanceUploads,
   listTasks,
-  packInstanceBatch,
-  recordInstanceUpload,
+  loadInstanceNames,
+  replaceInstanceVectors,
   transaction,
-  writeInstanceRows,
   noteRowsWritten,
   type Db,
-  type PackedInstanceBatch,
+  type InstanceUploadRecord,
+  type InstanceVector,
 } from "../db/index.ts";
 import { requireBenchmarkWriter, type Principal } from "./auth.ts";
 import { requireBenchmark } from "./benchmarks.ts";
-import { conflict, invalid, rejectingBadData, type FieldIssue } from "./errors.ts";
+import { conflict, invalid, notFound, rejectingBadData, type FieldIssue } from "./errors.ts";
 import { createUploadParser, LineTooLongError, type RawRow, type UploadFormat } from "./instance-parse.ts";
 import { UploadSpool, type OpenSpill, type SpoolCodec } from "./upload-spool.ts";
 
@@ -32,12 +33,13 @@ export type { UploadFormat } from "./instance-parse.ts";
 export const MAX_INSTANCE_ID_CHARS = 200;
 /** Details of a rejected upload name at most this many lines. */
 export const MAX_UPLOAD_ISSUES = 20;
+/** Rows per spooled batch (16 bytes a row: task index, instance ordinal, float64 score). */
 export const DEFAULT_BATCH_ROWS = 25_000;
 /** Parsed batches kept in memory up to this many bytes per upload; the rest goes to a temporary file. */
 export const DEFAULT_SPOOL_MEMORY_BYTES = 16 * 1024 * 1024;
 
 export interface InstanceUploadOptions {
-  /** Rows per INSERT statement (default 25k). */
+  /** Rows per spooled batch (default 25k; the write is one statement per upload whatever the batches). */
   batchRows?: number;
   /** In-memory budget of the parsed batches (default 16 MiB); beyond it they go to a temporary file. */
   spoolMemoryBytes?: number;
@@ -75,32 +77,67 @@ function instanceOf(value: unknown): string | undefined {
 
 const describe = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
 
-/** A parsed batch: the rows packed for one insert, and each row's line in the body (for error details). */
+/** A parsed batch: parallel typed arrays, one entry per row. */
 interface SpooledBatch {
-  rows: PackedInstanceBatch;
-  lines: Int32Array;
+  /** Index of the row's task in the benchmark's task list. */
+  tasks: Int32Array;
+  /** Provisional instance ordinal (known ids: their ordinal; new ids: known count + their order of appearance). */
+  ordinals: Int32Array;
+  scores: Float64Array;
 }
 
-/** Bytes of a spooled batch: [rows, distinct task count, 3 literal byte lengths] then the parts, then the lines. */
+/** Bytes of a spooled batch: [row count] then the three arrays (the scores first: 8-byte aligned). */
 const batchCodec: SpoolCodec<SpooledBatch> = {
-  memoryBytes: ({ rows, lines }) => rows.taskIds.length + rows.instances.length + rows.scores.length + lines.byteLength,
-  encode({ rows, lines }) {
-    const texts = [rows.taskIds, rows.instances, rows.scores].map((t) => Buffer.from(t, "utf8"));
-    const header = Int32Array.from([rows.rows, rows.distinctTaskIds.length, ...texts.map((t) => t.byteLength)]);
-    return [Buffer.from(header.buffer), Buffer.from(Int32Array.from(rows.distinctTaskIds).buffer), ...texts, Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength)];
-  },
+  memoryBytes: (b) => b.tasks.byteLength + b.ordinals.byteLength + b.scores.byteLength,
+  encode: (b) => [
+    Buffer.from(Float64Array.of(b.scores.length).buffer),
+    Buffer.from(b.scores.buffer, b.scores.byteOffset, b.scores.byteLength),
+    Buffer.from(b.tasks.buffer, b.tasks.byteOffset, b.tasks.byteLength),
+    Buffer.from(b.ordinals.buffer, b.ordinals.byteOffset, b.ordinals.byteLength),
+  ],
   decode(bytes) {
-    const ints = (offset: number, count: number) => Array.from({ length: count }, (_, i) => bytes.readInt32LE(offset + 4 * i));
-    const [count, distinct, ...lengths] = ints(0, 5);
-    let offset = 20;
-    const distinctTaskIds = ints(offset, distinct);
-    offset += 4 * distinct;
-    const [taskIds, instances, scores] = lengths.map((length) => bytes.toString("utf8", offset, (offset += length)));
-    const lines = new Int32Array(count);
-    Buffer.from(lines.buffer).set(bytes.subarray(offset, offset + 4 * count));
-    return { rows: { rows: count, distinctTaskIds, taskIds, instances, scores }, lines };
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    const count = new Float64Array(copy.buffer, 0, 1)[0];
+    return {
+      scores: new Float64Array(copy.buffer, 8, count),
+      tasks: new Int32Array(copy.buffer, 8 + 8 * count, count),
+      ordinals: new Int32Array(copy.buffer, 8 + 12 * count, count),
+    };
   },
 };
+
+/** The benchmark's instance ids as of the upload's start, plus the new ones it brings (provisional ordinals). */
+class InstanceIds {
+  readonly #ordinal = new Map<string, number>();
+  readonly known: number;
+  readonly added: string[] = [];
+  constructor(names: readonly string[]) {
+    names.forEach((name, i) => this.#ordinal.set(name, i));
+    this.known = names.length;
+  }
+  get size(): number {
+    return this.known + this.added.length;
+  }
+  /** The ordinal of `name`, or undefined when new and `check(name)` rejects it. */
+  ordinalOf(name: string, check: (name: string) => string | undefined, report: (message: string) => void): number | undefined {
+    const known = this.#ordinal.get(name);
+    if (known !== undefined) return known;
+    const problem = check(name);
+    if (problem) return void report(problem);
+    const ordinal = this.known + this.added.length;
+    this.added.push(name);
+    this.#ordinal.set(name, ordinal);
+    return ordinal;
+  }
+}
+
+/** Why `instance` cannot be an instance id (checked once per distinct new id), or undefined. */
+function instanceIdProblem(instance: string): string | undefined {
+  if (instance.length > MAX_INSTANCE_ID_CHARS) return `instance id longer than ${MAX_INSTANCE_ID_CHARS} characters`;
+  const textIssue = textProblem(instance);
+  return textIssue ? `instance id ${textIssue}` : undefined;
+}
 
 /**
  * Store a system's instance scores from a streamed body. Checks: benchmark exists (404), the
@@ -119,14 +156,15 @@ export async function uploadInstanceScores(
 ): Promise<InstanceUploadResult> {
   const benchmark = await requireBenchmark(db, benchmarkSlug);
   requireBenchmarkWriter(principal, benchmark.id);
-  const taskIds = new Map((await listTasks(db, benchmark.id)).map((t) => [t.slug, t.id]));
+  const tasks = await listTasks(db, benchmark.id);
+  const ids = new InstanceIds(await loadInstanceNames(db, benchmark.id));
   const spool = new UploadSpool(batchCodec, {
     memoryBytes: options.spoolMemoryBytes ?? DEFAULT_SPOOL_MEMORY_BYTES,
     spill: options.spill,
   });
   try {
     const issues = new UploadIssues();
-    const received = await receive(body, format, taskIds, Math.max(1, options.batchRows ?? DEFAULT_BATCH_ROWS), spool, issues);
+    const received = await receive(body, format, tasks, ids, Math.max(1, options.batchRows ?? DEFAULT_BATCH_ROWS), spool, issues);
     issues.throwIfAny();
     if (received.rows === 0) throw invalid("empty upload: no rows", [{ field: "body", message: "at least one row is required (task,instance,score)" }]);
     const result = await rejectingBadData(
@@ -134,27 +172,52 @@ export async function uploadInstanceScores(
         // First: the benchmark row lock serializes writers of this benchmark (as submissions do).
         const revision = await bumpRevision(tx, benchmark.id);
         const current = new Set((await listTasks(tx, benchmark.id)).map((t) => t.id));
-        if ([...received.taskIds].some((id) => !current.has(id)))
+        if (received.used.some((used, ti) => used && !current.has(tasks[ti].id)))
           throw conflict("the benchmark's tasks changed during the upload; nothing stored, send it again");
-        const systemId = await beginInstanceUpload(tx, benchmark.id, systemSlug);
-        await writeInstanceRows(tx, systemId, spooledRows(spool), (batch, duplicates) => {
-          for (const d of duplicates) issues.report(batch.lines[d.index], `duplicate (task, instance) (${describe(d.instance)}), already given on an earlier line`);
-        });
-        issues.throwIfAny();
-        const upload = await recordInstanceUpload(tx, systemId, received.rows);
-        return { rows: received.rows, revision, uploadId: upload.id, system: systemSlug };
+        const interned = await internInstanceNames(tx, benchmark.id, ids.added);
+        const vectors = await packVectors(spool, tasks, ids.known, interned, received);
+        const upload = await replaceInstanceVectors(tx, benchmark.id, systemSlug, vectors, received.rows);
+        return { rows: received.rows, revision, uploadId: upload.uploadId, system: systemSlug };
       }),
     );
-    noteRowsWritten(db, ["instance_scores", "instance_uploads", "systems"], result.rows);
+    noteRowsWritten(db, ["instance_vectors", "instance_names", "instance_uploads", "systems"], result.rows);
     return result;
   } finally {
     await spool.dispose();
   }
 }
 
-/** The spooled batches as the db layer takes them (each keeps its lines for duplicate reports). */
-async function* spooledRows(spool: UploadSpool<SpooledBatch>): AsyncGenerator<PackedInstanceBatch & { lines: Int32Array }> {
-  for await (const { rows, lines } of spool.records()) yield { ...rows, lines };
+/** A system's instance uploads (id, rows, time), newest first; 404 for an unknown benchmark or system. */
+export async function instanceUploadHistory(db: Db, benchmarkSlug: string, systemSlug: string): Promise<{ system: string; uploads: InstanceUploadRecord[] }> {
+  const benchmark = await requireBenchmark(db, benchmarkSlug);
+  const uploads = await listInstanceUploads(db, benchmark.id, systemSlug);
+  if (!uploads) throw notFound(`system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
+  return { system: systemSlug, uploads };
+}
+
+/**
+ * Phase 2: the spooled rows as one packed vector per task used (index = final ordinal, NaN
+ * missing, trimmed after its last score). `interned[j]` is the final ordinal of the j-th new id
+ * (provisional ordinal `known + j`): the same unless another upload interned ids meanwhile.
+ */
+async function packVectors(spool: UploadSpool<SpooledBatch>, tasks: readonly { id: number }[], known: number, interned: Int32Array, received: Received): Promise<InstanceVector[]> {
+  let identity = true;
+  for (let j = 0; j < interned.length; j++) if (interned[j] !== known + j) identity = false;
+  const final = (o: number) => (o < known || identity ? o : interned[o - known]);
+  const length = new Int32Array(tasks.length);
+  if (identity) for (let ti = 0; ti < tasks.length; ti++) length[ti] = received.maxOrdinal[ti] + 1;
+  else
+    for await (const b of spool.records())
+      for (let r = 0; r < b.scores.length; r++) length[b.tasks[r]] = Math.max(length[b.tasks[r]], final(b.ordinals[r]) + 1);
+  const vectors = tasks.map((_, ti) => (received.used[ti] ? new Float64Array(length[ti]).fill(NaN) : undefined));
+  for await (const b of spool.records()) {
+    const { tasks: ts, ordinals, scores } = b;
+    if (identity) for (let r = 0; r < scores.length; r++) vectors[ts[r]]![ordinals[r]] = scores[r];
+    else for (let r = 0; r < scores.length; r++) vectors[ts[r]]![final(ordinals[r])] = scores[r];
+  }
+  const out: InstanceVector[] = [];
+  vectors.forEach((scores, ti) => scores && out.push({ taskId: tasks[ti].id, scores }));
+  return out;
 }
 
 /** Row problems of an upload: at most MAX_UPLOAD_ISSUES are kept; any one rejects the whole upload. */
@@ -180,65 +243,111 @@ class UploadIssues {
   }
 }
 
+interface Received {
+  rows: number;
+  /** Per task index: whether any row names it, and its largest provisional ordinal. */
+  used: boolean[];
+  maxOrdinal: Int32Array;
+}
+
+/** Per task: the line of each (task, ordinal) given so far (0: none), growing with the ordinals. */
+class SeenLines {
+  #lines: Int32Array[];
+  constructor(tasks: number) {
+    this.#lines = Array.from({ length: tasks }, () => new Int32Array(0));
+  }
+  /** The line that already gave (task, ordinal), or 0 after recording `line` for it. */
+  firstOrRecord(task: number, ordinal: number, line: number): number {
+    let lines = this.#lines[task];
+    if (ordinal >= lines.length) {
+      const grown = new Int32Array(Math.max(1024, ordinal + 1, lines.length * 2));
+      grown.set(lines);
+      this.#lines[task] = lines = grown;
+    }
+    const first = lines[ordinal];
+    if (first === 0) lines[ordinal] = line;
+    return first;
+  }
+}
+
 /**
  * Phase 1: decode, parse and validate the body as it arrives, spooling batches of about
  * `batchRows` valid rows (none once a row was rejected: the upload will be refused anyway).
- * Returns the row count and the task ids used; problems go to `issues`.
  */
 async function receive(
   body: AsyncIterable<Uint8Array>,
   format: UploadFormat,
-  taskIds: ReadonlyMap<string, number>,
+  tasks: readonly { slug: string }[],
+  ids: InstanceIds,
   batchRows: number,
   spool: UploadSpool<SpooledBatch>,
   issues: UploadIssues,
-): Promise<{ rows: number; taskIds: Set<number> }> {
-  let batch = { taskIds: [] as number[], instances: [] as string[], scores: [] as number[], lines: [] as number[] };
-  /** (task id, instance) -> line, for duplicates within the current batch (across batches: the primary key). */
-  let seen = new Map<string, number>();
-  const used = new Set<number>();
+): Promise<Received> {
+  const taskIndex = new Map(tasks.map((t, i) => [t.slug, i]));
+  const seen = new SeenLines(tasks.length);
+  const used = tasks.map(() => false);
+  const maxOrdinal = new Int32Array(tasks.length).fill(-1);
   let rows = 0;
+  let bTasks = new Int32Array(batchRows);
+  let bOrdinals = new Int32Array(batchRows);
+  let bScores = new Float64Array(batchRows);
+  let fill = 0;
 
   const parser = createUploadParser(format, {
     problem: (p) => issues.report(p.line, p.message),
     row: (r: RawRow) => {
-      const taskId = typeof r.task === "string" ? taskIds.get(r.task) : undefined;
+      const ti = typeof r.task === "string" ? taskIndex.get(r.task) : undefined;
+      if (ti === undefined) return issues.report(r.line, r.task === undefined ? "task is required" : `unknown task ${describe(r.task)}`);
       const instance = instanceOf(r.instance);
-      const score = scoreOf(r.score, format);
-      if (taskId === undefined) return issues.report(r.line, r.task === undefined ? "task is required" : `unknown task ${describe(r.task)}`);
       if (instance === undefined || instance === "") return issues.report(r.line, "instance id must be a non-empty string");
-      if (instance.length > MAX_INSTANCE_ID_CHARS) return issues.report(r.line, `instance id longer than ${MAX_INSTANCE_ID_CHARS} characters`);
-      const textIssue = textProblem(instance);
-      if (textIssue) return issues.report(r.line, `instance id ${textIssue}`);
+      const ordinal = ids.ordinalOf(instance, instanceIdProblem, (message) => issues.report(r.line, message));
+      if (ordinal === undefined) return;
+      const score = scoreOf(r.score, format);
       if (score === undefined) return issues.report(r.line, `score must be a finite number (got ${describe(r.score)})`);
-      const key = `${taskId}\u0000${instance}`;
-      const first = seen.get(key);
-      if (first !== undefined) return issues.report(r.line, `duplicate (task, instance) (${describe(r.task)}, ${describe(instance)}), first on line ${first}`);
+      const first = seen.firstOrRecord(ti, ordinal, r.line);
+      if (first !== 0) return issues.report(r.line, `duplicate (task, instance) (${describe(r.task)}, ${describe(instance)}), first on line ${first}`);
       rows++;
       if (issues.any) return; // keep validating, stop collecting rows
-      seen.set(key, r.line);
-      used.add(taskId);
-      batch.taskIds.push(taskId);
-      batch.instances.push(instance);
-      batch.scores.push(score);
-      batch.lines.push(r.line);
+      used[ti] = true;
+      if (ordinal > maxOrdinal[ti]) maxOrdinal[ti] = ordinal;
+      if (fill === bScores.length) grow();
+      bTasks[fill] = ti;
+      bOrdinals[fill] = ordinal;
+      bScores[fill] = score;
+      fill++;
     },
   });
 
+  /** Room for more rows in the current batch (a chunk can hold more than `batchRows`). */
+  const grow = () => {
+    const size = 2 * bScores.length;
+    const t = new Int32Array(size);
+    t.set(bTasks);
+    const o = new Int32Array(size);
+    o.set(bOrdinals);
+    const sc = new Float64Array(size);
+    sc.set(bScores);
+    [bTasks, bOrdinals, bScores] = [t, o, sc];
+  };
+
   /** Spool the current batch (then start a new one); dropped once a row was rejected. */
   const flush = async () => {
-    const full = batch;
-    batch = { taskIds: [], instances: [], scores: [], lines: [] };
-    seen = new Map();
-    if (!issues.any && full.scores.length > 0) await spool.push({ rows: packInstanceBatch(full), lines: Int32Array.from(full.lines) });
+    const count = fill;
+    const batch: SpooledBatch = { tasks: bTasks.subarray(0, count), ordinals: bOrdinals.subarray(0, count), scores: bScores.subarray(0, count) };
+    bTasks = new Int32Array(batchRows);
+    bOrdinals = new Int32Array(batchRows);
+    bScores = new Float64Array(batchRows);
+    fill = 0;
+    if (!issues.any && count > 0) await spool.push(batch);
   };
 
   const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
     for await (const chunk of body) {
+      // A chunk may hold many rows: the batch arrays grow while it is parsed.
       parser.push(decoder.decode(chunk, { stream: true }));
       if (issues.full) break;
-      if (batch.scores.length >= batchRows) await flush();
+      if (fill >= batchRows) await flush();
     }
     if (!issues.full) {
       parser.push(decoder.decode());
@@ -250,5 +359,5 @@ async function receive(
     else throw err;
   }
   await flush();
-  return { rows, taskIds: used };
+  return { rows, used, maxOrdinal };
 }

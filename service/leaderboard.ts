@@ -11,12 +11,13 @@
 import { LRUCache } from "lru-cache";
 import { INSTANCE_METHODS, MAX_PAIRWISE_SYSTEMS, PAIRWISE_METHODS, TASK_METHODS, type LinearSolver } from "../ranking/index.ts";
 import type { BenchmarkRecord, CurrentScores, InstanceScores } from "../db/index.ts";
+import { instanceScoreCount } from "./instance-leaderboard.ts";
 import { invalid, notFound } from "./errors.ts";
 import { createInlineCompute, type ComputePool } from "./compute-jobs.ts";
 import type { IncompleteSystem, Leaderboard, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, NormalizedQuery } from "./leaderboard-types.ts";
 import { codedEtag, storeBody, storedBytes, type ContentCoding, type StoredBody } from "./stored-body.ts";
 import { coverageKey, normalizeMinCoverage, type MinCoverage } from "./coverage.ts";
-import { checkBootstrapWork, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
+import { checkBootstrapWork, MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES, normalizeUncertainty, uncertaintyCsvCells, uncertaintyCsvHeader, uncertaintyKey, type UncertaintyParams } from "./uncertainty.ts";
 
 export type { Leaderboard, LeaderboardCell, LeaderboardLevel, LeaderboardMethod, LeaderboardSystem, LeaderboardTask, NormalizedQuery } from "./leaderboard-types.ts";
 export { computeLeaderboard, scoreTable } from "./leaderboard-compute.ts";
@@ -263,13 +264,6 @@ export interface LeaderboardStats {
 /** What a leaderboard shows of its benchmark (all a compute job needs of it). */
 const nameOf = (b: BenchmarkRecord) => ({ slug: b.slug, name: b.name });
 
-/** Stored instance scores of a snapshot (the size of an instance-level bootstrap). */
-function instanceScoreCount(data: InstanceScores): number {
-  let count = 0;
-  for (const cell of data.cells) count += cell.scores.length;
-  return count;
-}
-
 export function createLeaderboardService(source: LeaderboardSource, options: LeaderboardServiceOptions = {}) {
   const cacheMaxBytes = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
   const cache = new LRUCache<string, CacheEntry>({
@@ -317,7 +311,7 @@ export function createLeaderboardService(source: LeaderboardSource, options: Lea
     if (q.level === "instance") {
       const data = (await source.loadInstanceScores?.(benchmark.id)) ?? null;
       if (data?.systems.length) {
-        checkBootstrapWork(q.uncertainty, instanceScoreCount(data));
+        if (q.uncertainty) checkBootstrapWork(q.uncertainty, instanceScoreCount(data), undefined, MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES);
         return cachedOrCompute(benchmark, data.revision, q, () => compute.run({ kind: "instanceLeaderboard", benchmark: nameOf(benchmark), data, query: q }));
       }
       throw invalid(`benchmark "${benchmark.slug}" has no instance-level scores`, [

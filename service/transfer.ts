@@ -32,6 +32,7 @@ import {
   listBenchmarks,
   listSubmissionsForExport,
   listSystemsForExport,
+  loadInstanceNames,
   loadInstanceScores,
   noteRowsWritten,
   restoreInstanceUploadIdentity,
@@ -90,20 +91,27 @@ async function* exportOne(db: Db, slug: string): AsyncGenerator<string> {
   // Instance-level scores: the instance repository's own snapshot read (hidden systems included).
   const instances = await loadInstanceScores(db, b.id);
   if (instances) {
+    // read after the scores: names are only ever added, so every ordinal of the snapshot is named
+    const names = await loadInstanceNames(db, b.id);
     const taskSlug = new Map(instances.tasks.map((t) => [t.id, t.slug]));
     for (const system of instances.systems) {
       yield line({ type: "instanceUpload", benchmark: slug, system: system.slug, id: system.uploadId, createdAt: system.uploadedAt });
       for (const cell of instances.cells) {
         if (cell.systemId !== system.id) continue;
-        for (let i = 0; i < cell.instances.length; i += INSTANCE_CHUNK)
+        // the packed vector: index = instance ordinal, NaN where the system has no score
+        const scored: number[] = [];
+        for (let k = 0; k < cell.scores.length; k++) if (!Number.isNaN(cell.scores[k])) scored.push(k);
+        for (let i = 0; i < scored.length; i += INSTANCE_CHUNK) {
+          const chunk = scored.slice(i, i + INSTANCE_CHUNK);
           yield line({
             type: "instanceScores",
             benchmark: slug,
             system: system.slug,
             task: taskSlug.get(cell.taskId),
-            instances: cell.instances.slice(i, i + INSTANCE_CHUNK),
-            scores: cell.scores.slice(i, i + INSTANCE_CHUNK),
+            instances: chunk.map((k) => names[k]),
+            scores: chunk.map((k) => cell.scores[k]),
           });
+        }
       }
     }
   }

@@ -69,6 +69,13 @@ export function normalizeUncertainty(params: UncertaintyParams, methods: readonl
 export const MAX_BOOTSTRAP_CELL_SAMPLES = 16_000_000;
 
 /**
+ * The instance-level cap: a resample there reweights Borda points computed once (a few
+ * nanoseconds per stored score and method, ranking/bootstrap.ts instanceRanker), so 10M instance
+ * scores get 50 samples, about 3 s of CPU (bench: `npm run bench instances`).
+ */
+export const MAX_INSTANCE_BOOTSTRAP_CELL_SAMPLES = 500_000_000;
+
+/**
  * Pairwise methods (copeland, minimax, kemeny) rebuild the n x n pairwise matrix on every
  * resample, n^2 m operations each: a cap of its own, in those operations times samples (about
  * a second of work per 10^9). GLUE (105 x 14) keeps up to 6478 samples; 3,000 x 20 gets 5.
@@ -79,10 +86,15 @@ export const MAX_BOOTSTRAP_PAIRWISE_WORK = 1_000_000_000;
  * 400 naming `samples` (with this table's maximum) when the bootstrap is too much work: over
  * `cells` scores, and for pairwise methods over a `systems` x `systems` x `tasks` matrix per resample.
  */
-export function checkBootstrapWork(u: UncertaintyQuery | undefined, cells: number, pairwise?: { systems: number; tasks: number; methods: readonly string[] }): void {
+export function checkBootstrapWork(
+  u: UncertaintyQuery | undefined,
+  cells: number,
+  pairwise?: { systems: number; tasks: number; methods: readonly string[] },
+  maxCellSamples = MAX_BOOTSTRAP_CELL_SAMPLES,
+): void {
   if (!u || cells === 0) return;
   const perResamplePairwise = pairwise && pairwise.methods.some((m) => (PAIRWISE_METHODS as readonly string[]).includes(m)) ? pairwise.systems ** 2 * pairwise.tasks : 0;
-  const max = Math.min(Math.floor(MAX_BOOTSTRAP_CELL_SAMPLES / cells), perResamplePairwise ? Math.floor(MAX_BOOTSTRAP_PAIRWISE_WORK / perResamplePairwise) : Infinity);
+  const max = Math.min(Math.floor(maxCellSamples / cells), perResamplePairwise ? Math.floor(MAX_BOOTSTRAP_PAIRWISE_WORK / perResamplePairwise) : Infinity);
   if (u.samples <= max) return;
   const what = perResamplePairwise ? `${cells} scores, pairwise methods` : `${cells} scores`;
   throw invalid("too many samples for this table", [

@@ -273,12 +273,10 @@ export function registerPages(app: OpenAPIHono<AppEnv>) {
         },
         options,
       );
-    /** Task level: the submission history; instance level: the uploads (or, where the service does not list them, the one on the board). */
+    /** Task level: the submission history; instance level: the uploads. */
     const historyOf = async (lb: Leaderboard, row: Leaderboard["systems"][number]): Promise<HistoryItem[]> => {
       if (lb.level === "instance") {
-        const list = (services.instances as { uploads?: (b: string, s: string) => Promise<{ uploads: { id: number; rows: number; createdAt: string }[] }> }).uploads;
-        if (!list) return [{ id: row.submissionId, createdAt: row.submittedAt }];
-        return (await list(slug, system)).uploads.map((u) => ({ id: u.id, createdAt: u.createdAt, rows: u.rows }));
+        return (await services.instances.uploads(slug, system)).uploads.map((u) => ({ id: u.id, createdAt: u.createdAt, rows: u.rows }));
       }
       try {
         return (await services.submissions.history(slug, system)).submissions;

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../api/app.ts";
 import { parseConfig } from "../../api/config.ts";
 import { sql } from "drizzle-orm";
-import { beginInstanceUpload, bumpRevision, databaseFromUrl, query, transaction } from "../../db/index.ts";
+import { replaceInstanceVectors, bumpRevision, databaseFromUrl, query, transaction } from "../../db/index.ts";
 import { asDomainError } from "../../service/errors.ts";
 import { createServices } from "../../service/index.ts";
 import { ADMIN_TOKEN, useTestApi } from "../helpers/app.ts";
@@ -211,7 +211,7 @@ if (backends().includes("postgres"))
           const waitingOnLock = async () =>
             Number((await query<{ n: number }>(database.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0].n);
           while ((await waitingOnLock()) === 0) await new Promise((r) => setTimeout(r, 20));
-          await beginInstanceUpload(tx, id, "x"); // waits on the submission's new row: a deadlock
+          await replaceInstanceVectors(tx, id, "x", [], 0); // waits on the submission's new row: a deadlock
         }).catch((e: unknown) => e);
         await upload;
         const result = (await submitted) as { submissions: { system: { slug: string } }[] };

@@ -135,10 +135,10 @@ describe.each(backends())("instance uploads: stalled clients, spooling, Content-
     const res = await post(api, "bad", chunked(new TextEncoder().encode(HEADER + csvRows(0, ROWS) + "acc,last,x\n"), 64 * 1024));
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ field: `line ${ROWS + 2}`, message: expect.stringMatching(/score must be a finite number/) }]);
-    // a duplicate across batches is found at write time, from the spooled batches
+    // a duplicate across batches names the line that first gave it (doc-3 is on line 5)
     const dup = await post(api, "bad", chunked(new TextEncoder().encode(HEADER + csvRows(0, ROWS) + "acc,doc-3,1\n"), 8 * 1024));
     expect(dup.status).toBe(400);
-    expect(dup.body.error.details[0]).toEqual({ field: `line ${ROWS + 2}`, message: expect.stringMatching(/^line \d+: duplicate \(task, instance\) \("doc-3"\)/) });
+    expect(dup.body.error.details[0]).toEqual({ field: `line ${ROWS + 2}`, message: `line ${ROWS + 2}: duplicate (task, instance) ("acc", "doc-3"), first on line 5` });
     // the client goes away after a spooled batch: 400 (not a 500), nothing stored
     const enc = new TextEncoder();
     let pulls = 0;

@@ -140,6 +140,47 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
   });
 
   describe("uploads", () => {
+    it("lists a system's uploads newest first (id, rows, time); 404 for an unknown system or benchmark", async () => {
+      await seedTiny(api);
+      expect((await upload(api, "tiny", "a", csv([["err", "j2", 5], ["err", "j3", 4]]))).status).toBe(201);
+      const res = await api.call("GET", "/api/v1/benchmarks/tiny/systems/a/instances/uploads", { token: null });
+      expect(res.status).toBe(200);
+      const uploads = res.body.uploads;
+      expect(uploads.map((u: any) => u.rows)).toEqual([2, 3]);
+      expect(uploads[0].id).toBeGreaterThan(uploads[1].id);
+      expect(Date.parse(uploads[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(uploads[1].createdAt));
+      const lb = (await api.call("GET", `${LB}?level=instance`, { token: null })).body;
+      expect(lb.systems.find((s: any) => s.slug === "a").submissionId).toBe(uploads[0].id);
+      const b = await api.call("GET", "/api/v1/benchmarks/tiny/systems/b/instances/uploads", { token: null });
+      expect(b.body.uploads).toHaveLength(1);
+      for (const path of ["/api/v1/benchmarks/tiny/systems/zz/instances/uploads", "/api/v1/benchmarks/nope/systems/a/instances/uploads"]) {
+        const missing = await api.call("GET", path, { token: null });
+        expect(missing.status).toBe(404);
+        expect(missing.body.error.code).toBe("not_found");
+      }
+    });
+
+    it("badges: level=instance ranks by instance scores; borda2 implies it and is refused at level=task; none without instance scores", async () => {
+      await seedTiny(api);
+      await api.createBenchmark("plain", ["x"]);
+      const badge = async (path: string) => {
+        const r = await api.app.request(path);
+        return { status: r.status, body: (await r.json()) as any };
+      };
+      const lb = (await api.call("GET", `${LB}?level=instance`, { token: null })).body;
+      for (const m of ["mean", "borda", "borda2"]) {
+        const rank = rankOf(lb, m).b;
+        expect(await badge(`/api/v1/benchmarks/tiny/systems/b/badge.json?level=instance&method=${m}`)).toMatchObject({ status: 200, body: { message: `#${rank} of 3` } });
+      }
+      expect(await badge("/api/v1/benchmarks/tiny/systems/b/badge.json?method=borda2")).toMatchObject({ status: 200, body: { message: `#${rankOf(lb, "borda2").b} of 3` } });
+      // the task level has no systems here: not found, as before
+      expect((await badge("/api/v1/benchmarks/tiny/systems/b/badge.json")).status).toBe(404);
+      const wrongLevel = await badge("/api/v1/benchmarks/tiny/systems/b/badge.json?level=task&method=borda2");
+      expect(wrongLevel).toMatchObject({ status: 400, body: { isError: true, error: { code: "invalid_request" } } });
+      const none = await badge("/api/v1/benchmarks/plain/systems/b/badge.json?method=borda2");
+      expect(none).toMatchObject({ status: 400, body: { isError: true, message: "no instance scores" } });
+    });
+
     it("an upload replaces ALL of the system's instance scores (tasks it omits included)", async () => {
       await seedTiny(api);
       expect(await upload(api, "tiny", "a", csv([["err", "j2", 5]]))).toEqual({ status: 201, body: { rows: 1 } });
@@ -307,6 +348,24 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
       expect(tau.borda.borda2.toFixed(3)).toBe("0.982");
       const top3 = [...lb.systems].sort((x: any, y: any) => x.results.borda2.rank - y.results.borda2.rank).slice(0, 3);
       expect(top3.map((s: any) => s.slug)).toEqual(["m61", "m60", "m58"]);
+
+      // the winner's badge: method=borda2 implies level=instance
+      const badge = async (query: string) => {
+        const r = await api.app.request(`/api/v1/benchmarks/tac08/systems/m61/badge.json?${query}`);
+        return { status: r.status, body: (await r.json()) as any };
+      };
+      expect(await badge("method=borda2")).toMatchObject({ status: 200, body: { message: "#1 of 62", label: "TAC 2008 · borda2" } });
+      const m61 = lb.systems.find((s: any) => s.slug === "m61");
+      expect(await badge("method=mean&level=instance")).toMatchObject({ status: 200, body: { message: `#${m61.results.mean.rank} of 62` } });
+      const svg = await api.app.request("/api/v1/benchmarks/tac08/systems/m61/badge.svg?level=instance&method=borda2");
+      expect(svg.status).toBe(200);
+      expect(await svg.text()).toContain("#1 of 62");
+      // its upload history
+      const history = await api.call("GET", "/api/v1/benchmarks/tac08/systems/m61/instances/uploads", { token: null });
+      expect(history.status).toBe(200);
+      expect(history.body.system).toBe("m61");
+      expect(history.body.uploads).toHaveLength(1);
+      expect(history.body.uploads[0]).toMatchObject({ id: m61.submissionId, rows: bySystem.get("M61")!.length, createdAt: m61.submittedAt });
     });
   });
 });

@@ -15,9 +15,10 @@ import {
   loadCurrentScores,
   query,
   transaction,
-  writeInstanceRows,
-  packInstanceBatch,
-  beginInstanceUpload,
+  replaceInstanceVectors,
+  internInstanceNames,
+  loadInstanceNames,
+  loadInstanceScores,
 } from "../../db/index.ts";
 import { sql } from "drizzle-orm";
 import { backends, useTestDatabase } from "../helpers/database.ts";
@@ -146,31 +147,37 @@ describe.each(backends())("repositories on %s", (kind) => {
     expect(s7.scores.t49).toBe(7049.125);
   });
 
-  it("instance scores: rows of another benchmark's task are refused; deleting a task, a system or the benchmark cascades", async () => {
+  it("instance vectors: a task of another benchmark is refused; deleting a task, a system or the benchmark cascades", async () => {
     const b = await glue();
     const other = await insertBenchmark(db(), { slug: "other", name: "Other", tasks: [{ slug: "x", name: "X" }] });
     const [cola, sst2] = b.tasks;
-    async function* batches(...list: { taskIds: number[]; instances: string[]; scores: number[] }[]) {
-      yield* list.map(packInstanceBatch);
-    }
     const store = (system: string, taskIds: number[]) =>
-      transaction(db(), async (tx) => {
-        const id = await beginInstanceUpload(tx, b.id, system);
-        return writeInstanceRows(tx, id, batches({ taskIds, instances: taskIds.map((_, i) => `i${i}`), scores: taskIds.map((_, i) => i) }), () => {
-          throw new Error("no duplicates expected");
-        });
-      });
+      transaction(db(), (tx) => replaceInstanceVectors(tx, b.id, system, taskIds.map((taskId, i) => ({ taskId, scores: Float64Array.of(i, NaN, i + 0.5) })), taskIds.length * 2));
     await expect(store("bad", [cola.id, other.tasks[0].id])).rejects.toThrow(/not a task of/);
     expect(await getSystemBySlug(db(), b.id, "bad")).toBeNull();
-    expect(await store("a", [cola.id, sst2.id, sst2.id])).toBe(3);
-    expect(await store("b", [cola.id, sst2.id])).toBe(2);
-    const count = async () => Number((await query<{ n: number }>(db(), sql`select count(*)::int as n from instance_scores`))[0].n);
-    expect(await count()).toBe(5);
+    await store("a", [cola.id, sst2.id]);
+    await store("b", [cola.id, sst2.id]);
+    await store("b", [sst2.id]); // replaces b's vectors
+    const count = async () => Number((await query<{ n: number }>(db(), sql`select count(*)::int as n from instance_vectors`))[0].n);
+    expect(await count()).toBe(3);
+    const data = (await loadInstanceScores(db(), b.id))!;
+    const a = data.systems.find((s) => s.slug === "a")!;
+    const aSst2 = data.cells.find((c) => c.systemId === a.id && c.taskId === sst2.id)!;
+    expect(Array.from(aSst2.scores)).toEqual([1, NaN, 1.5]);
     await db().execute(sql`delete from tasks where id = ${sst2.id}`);
-    expect(await count()).toBe(2);
-    await db().execute(sql`delete from systems where benchmark_id = ${b.id} and slug = 'a'`);
     expect(await count()).toBe(1);
-    await db().execute(sql`delete from benchmarks where id = ${b.id}`);
+    await db().execute(sql`delete from systems where benchmark_id = ${b.id} and slug = 'a'`);
     expect(await count()).toBe(0);
+  });
+
+  it("instance ids are interned per benchmark with dense ordinals; known ids keep theirs", async () => {
+    const b = await glue();
+    const other = await insertBenchmark(db(), { slug: "other", name: "Other", tasks: [{ slug: "x", name: "X" }] });
+    expect(Array.from(await transaction(db(), (tx) => internInstanceNames(tx, b.id, ["d1", "d2", 'd,3\\"x'])))).toEqual([0, 1, 2]);
+    expect(Array.from(await transaction(db(), (tx) => internInstanceNames(tx, b.id, ["d4", "d2"])))).toEqual([3, 1]);
+    expect(Array.from(await transaction(db(), (tx) => internInstanceNames(tx, other.id, ["d2"])))).toEqual([0]);
+    expect(await loadInstanceNames(db(), b.id)).toEqual(["d1", "d2", 'd,3\\"x', "d4"]);
+    await db().execute(sql`delete from benchmarks where id = ${b.id}`);
+    expect(await loadInstanceNames(db(), b.id)).toEqual([]);
   });
 });

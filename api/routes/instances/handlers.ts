@@ -23,3 +23,8 @@ export const upload: RouteHandler<typeof routes.upload, AppEnv> = async (c) => {
   });
   return c.json({ rows: result.rows }, 201);
 };
+
+export const uploads: RouteHandler<typeof routes.uploads, AppEnv> = async (c) => {
+  const { slug, system } = c.req.valid("param");
+  return c.json(await c.var.services.instances.uploads(slug, system), 200);
+};

@@ -6,4 +6,5 @@ import * as routes from "./routes.ts";
 /** Streamed instance-level score uploads (CSV / NDJSON). */
 export function registerInstances(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.upload, handlers.upload);
+  app.openapi(routes.uploads, handlers.uploads);
 }

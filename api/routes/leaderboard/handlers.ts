@@ -1,6 +1,6 @@
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { BadgeFormat } from "../../../service/index.ts";
+import type { BadgeFormat, LeaderboardLevel } from "../../../service/index.ts";
 import { sendStored, serveOptions, varyOnEncoding } from "../../encoding.ts";
 import type { AppEnv } from "../../env.ts";
 import type * as routes from "./routes.ts";
@@ -31,7 +31,7 @@ export const leaderboard: RouteHandler<typeof routes.leaderboard, AppEnv> = asyn
 
 async function badge(c: Context<AppEnv>, format: BadgeFormat, slug: string, system: string, query: BadgeQuery): Promise<Response> {
   const options = serveOptions(c);
-  const result = await c.var.services.badges.get(slug, system, query.method, format, options, { minCoverage: query.minCoverage, interval: query.interval === "1" });
+  const result = await c.var.services.badges.get(slug, system, query.method, format, options, { minCoverage: query.minCoverage, interval: query.interval === "1", level: query.level });
   if (result.status !== 200) return badgeError(c, format, result.status, result.body);
   c.header("ETag", result.etag);
   c.header("Cache-Control", BADGE_CACHE);

@@ -174,7 +174,11 @@ export const leaderboard = createRoute({
 });
 
 export const BadgeQuery = z.object({
-  method: z.enum(TASK_METHODS).optional().openapi({ description: `Ranking method (default borda): ${METHOD_LIST}` }),
+  method: z
+    .enum(LEADERBOARD_METHODS)
+    .optional()
+    .openapi({ description: `Ranking method (default borda). level=task: ${METHOD_LIST}; level=instance: mean, borda, borda2 (borda2 implies level=instance)` }),
+  level: z.enum(["task", "instance"]).optional().openapi({ description: "Leaderboard level (default task; instance when method=borda2)" }),
   minCoverage: MinCoverageParam,
   interval: z
     .enum(["0", "1"], { error: 'must be "0" or "1"' })
