@@ -87,10 +87,12 @@ export interface paths {
         get: operations["getBenchmark"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a benchmark with all its systems, submissions and tokens (admin); needs ?confirm=<slug> */
+        delete: operations["deleteBenchmark"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a benchmark's name, description and tasks; add tasks (admin) */
+        patch: operations["editBenchmark"];
         trace?: never;
     };
     "/api/v1/benchmarks/{slug}/tokens": {
@@ -273,6 +275,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmarks/{slug}/pairwise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairwise evidence: win shares over common tasks (or instances) with Hoeffding half-widths */
+        get: operations["getPairwise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/systems/{system}/whatif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Task weights under which the system ranks first, with the largest margin (a linear program) */
+        get: operations["getWhatIf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/systems/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide, unhide or edit a system (admin)
+         * @description A hidden system leaves leaderboards (both levels), pages and badges (404 error badge); its history stays readable. Bumps the revision; audited.
+         */
+        patch: operations["editSystem"];
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Retract a submission (admin): kept in the history, no longer on the leaderboard
+         * @description The system's newest submission that is not retracted counts instead (none left: the system leaves the leaderboard). Idempotent. The reason may also be given as `?reason=`.
+         */
+        delete: operations["retractSubmission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The benchmark's audit log, newest first (admin) */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{slug}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a benchmark with its whole history as NDJSON (admin)
+         * @description Benchmark, tasks, systems (hidden ones too), every submission (retracted ones too), the current instance upload of each system with its rows, and the audit log. Tokens are not exported.
+         */
+        get: operations["exportBenchmark"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export every benchmark as NDJSON (admin) */
+        get: operations["exportAll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an NDJSON export (admin): all or nothing; 409 when one of its benchmark slugs exists
+         * @description Streams (gzip, deflate and br Content-Encoding decoded; PODIUM_UPLOAD_LIMIT_BYTES). The body is validated whole before anything is written (400 naming lines), then restored in one transaction; ids and revisions are kept when free, so leaderboards, histories and ETags equal the originals.
+         */
+        post: operations["importExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: request durations by route pattern, method and status; leaderboard cache hits, misses, bytes and entries; compute pool queue, utilisation and rejections; process metrics. 404 when the server runs without metrics (e.g. on Workers).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -313,6 +483,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
@@ -396,13 +573,20 @@ export interface components {
         NewToken: {
             id: number;
             token: string;
+            label: string | null;
+        };
+        NewTokenRequest: {
+            label?: string;
         };
         TokenList: {
             tokens: components["schemas"]["TokenInfo"][];
         };
         TokenInfo: {
             id: number;
+            label: string | null;
             createdAt: string;
+            /** @description Last use (to the minute); null if never used */
+            lastUsedAt: string | null;
             /** @description When the token was revoked; null while it is live */
             revokedAt: string | null;
         };
@@ -444,12 +628,28 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        HistorySystem: {
+            slug: string;
+            name: string;
+            url: string | null;
+            /** @description The system's metadata (an object) or null */
+            metadata?: unknown;
+            hidden: boolean;
+            hiddenReason: string | null;
+            createdAt: string;
+        };
         HistoryEntry: {
             id: number;
             createdAt: string;
             scores: {
                 [key: string]: number;
             };
+            /** @description The submission's metadata (an object) or null */
+            metadata?: unknown;
+            /** @description Set when an admin retracted it: it no longer counts on the leaderboard */
+            retractedAt: string | null;
+            /** @description Why it was retracted */
+            reason: string | null;
         };
         InstanceUploadResult: {
             /** @description Rows stored (they replace all of the system's instance scores) */
@@ -487,6 +687,13 @@ export interface components {
                 agreement: number;
                 exact: boolean;
                 upperBound: number;
+                /** @description The optimum is visibly not unique: adjacent systems of `order` with zero margin (M(a,b) = M(b,a)) can swap without changing the agreement */
+                ambiguous: boolean;
+                /** @description Those adjacent pairs [above, below] in order (empty when ambiguous is false) */
+                swappable: [
+                    string,
+                    string
+                ][];
             };
             agreement: {
                 kendallTau: {
@@ -501,6 +708,30 @@ export interface components {
                 [key: string]: string[][];
             };
             uncertainty?: components["schemas"]["UncertaintySummary"];
+            /** @description With minCoverage: the policy applied */
+            coverage?: {
+                minCoverage: {
+                    tasks: number;
+                } | {
+                    fraction: number;
+                };
+                /** @description Scored tasks a system needs to be ranked */
+                requiredTasks: number;
+            };
+            /** @description With minCoverage: the systems below it, not ranked (in slug order); CSV lists them after the ranked rows with empty rank and score cells */
+            incomplete?: {
+                slug: string;
+                name: string;
+                url: string | null;
+                submissionId: number;
+                submittedAt: string;
+                /** @description Number of tasks with a score */
+                coverage: number;
+                /** @description task slug -> score (absent = missing) */
+                scores: {
+                    [key: string]: number;
+                };
+            }[];
         };
         LeaderboardSystem: {
             slug: string;
@@ -592,6 +823,119 @@ export interface components {
             top1: string;
             /** @description Every system ranked first without the task */
             top1Tied: string[];
+        };
+        Pairwise: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            /** @enum {string} */
+            level: "task" | "instance";
+            delta: number;
+            /** @description Row and column order: the mean leaderboard's order */
+            systems: string[];
+            /** @description wins[i][j]: share of the tasks (instances) scored by both where systems[i] beats systems[j], ties (within the ranking tolerance) counting half; null on the diagonal and when n = 0 */
+            wins: (number | null)[][];
+            /** @description n[i][j]: tasks (instances) scored by both; 0 on the diagonal */
+            n: number[][];
+            /** @description sqrt(ln(1/delta) / (2 n)), the one-sided Hoeffding half-width; null on the diagonal and when n = 0 */
+            halfWidth: (number | null)[][];
+            /** @description wins - halfWidth > 1/2 (false on the diagonal and when n = 0) */
+            separated: boolean[][];
+        };
+        WhatIf: {
+            benchmark: {
+                slug: string;
+                name: string;
+                revision: number;
+            };
+            system: string;
+            /** @enum {string} */
+            method: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            /** @description Some non-negative task weights summing to 1 rank the system first (ties allowed) */
+            canWin: boolean;
+            /** @description task -> weight (summing to 1) with the largest margin, positive wherever that costs no margin; null when canWin is false */
+            weights: {
+                [key: string]: number;
+            } | null;
+            /** @description The method's score of the system minus the best other score under `weights`; null when canWin is false */
+            margin: number | null;
+            /** @description The best margin over all weightings (negative: by how much the system falls short at best); null when no weighting gives the system a score */
+            bestMargin: number | null;
+        };
+        SystemDetails: {
+            slug: string;
+            name: string;
+            url: string | null;
+            /** @description The system's metadata (an object) or null */
+            metadata?: unknown;
+            hidden: boolean;
+            hiddenReason: string | null;
+            createdAt: string;
+        };
+        SystemEdit: {
+            /** @description true hides the system from leaderboards, pages and badges; false shows it again */
+            hidden?: boolean;
+            /**
+             * @description Why (kept in the audit log)
+             * @example test submission
+             */
+            reason?: string;
+            name?: string;
+            /**
+             * Format: uri
+             * @example https://example.org/bert
+             */
+            url?: string | null;
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        RetractedSubmission: {
+            id: number;
+            system: string;
+            retractedAt: string;
+            reason: string | null;
+        };
+        Retraction: {
+            /**
+             * @description Why (kept in the audit log)
+             * @example test submission
+             */
+            reason?: string;
+        };
+        BenchmarkEdit: {
+            name?: string;
+            description?: string | null;
+            /** @description Edited by slug (absent fields kept); unknown slugs are added as new tasks */
+            tasks?: {
+                /** @example glue */
+                slug: string;
+                name?: string;
+                metric?: string;
+                higherIsBetter?: boolean;
+                weight?: number;
+                group?: string;
+            }[];
+        };
+        AuditLog: {
+            entries: components["schemas"]["AuditEntry"][];
+        };
+        AuditEntry: {
+            id: number;
+            at: string;
+            /** @description The stored token used; null for the configured PODIUM_ADMIN_TOKEN */
+            tokenId: number | null;
+            /** @example system.hide */
+            action: string;
+            /** @example system:bert */
+            target: string;
+            reason: string | null;
+            details?: unknown;
+        };
+        ImportResult: {
+            benchmarks: string[];
         };
     };
     responses: never;
@@ -779,7 +1123,10 @@ export interface operations {
     createBenchmark: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -852,6 +1199,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
             429: {
                 headers: {
@@ -912,6 +1268,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBenchmark: {
+        parameters: {
+            query?: {
+                /** @description The benchmark's slug again */
+                confirm?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editBenchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkEdit"];
+            };
+        };
+        responses: {
+            /** @description The benchmark as edited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benchmark"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
                 };
             };
             /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
@@ -999,13 +1547,21 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional: a label saying what the token is for */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NewTokenRequest"];
+            };
+        };
         responses: {
             /** @description Created */
             201: {
@@ -1052,8 +1608,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1176,7 +1759,10 @@ export interface operations {
     createSubmissions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -1235,6 +1821,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -1246,6 +1841,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,13 +1893,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description History, newest first */
+            /** @description The system and its history, newest first (retracted submissions included) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        system: components["schemas"]["HistorySystem"];
                         submissions: components["schemas"]["HistoryEntry"][];
                     };
                 };
@@ -1334,7 +1939,10 @@ export interface operations {
     uploadInstanceScores: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 slug: string;
                 system: string;
@@ -1429,6 +2037,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
             429: {
                 headers: {
@@ -1516,6 +2133,8 @@ export interface operations {
                 kemenyBudgetMs?: number;
                 /** @description json (default) or csv */
                 format?: "json" | "csv";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
                 /** @description bootstrap: add rank intervals, pTop1 and tie groups (resampling tasks at level=task, instances at level=instance) */
                 uncertainty?: "bootstrap";
                 /** @description Bootstrap resamples (default 1000; at most 2000 when kemeny is among the methods). Ignored without uncertainty. */
@@ -1605,6 +2224,10 @@ export interface operations {
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny" | "borda2";
                 /** @description Leaderboard level (default task; instance when method=borda2) */
                 level?: "task" | "instance";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
@@ -1677,6 +2300,10 @@ export interface operations {
                 method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda" | "copeland" | "minimax" | "kemeny" | "borda2";
                 /** @description Leaderboard level (default task; instance when method=borda2) */
                 level?: "task" | "instance";
+                /** @description Coverage policy: systems scored on fewer tasks are listed under `incomplete` and not ranked. an integer number of tasks (e.g. 9), or a fraction in (0, 1] written with a decimal point (e.g. 0.5, 1.0) */
+                minCoverage?: string;
+                /** @description 1: add the bootstrap rank interval (default samples and seed), `#3 (2-5) of 105` */
+                interval?: "0" | "1";
             };
             header?: never;
             path: {
@@ -1787,6 +2414,707 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPairwise: {
+        parameters: {
+            query?: {
+                /** @description task (default): tasks; instance: every (task, instance) (needs instance-level scores) */
+                level?: "task" | "instance";
+                /** @description Hoeffding confidence parameter delta in (0, 0.5] (default 0.05) */
+                delta?: number;
+                /** @description json (default) or csv (one row per ordered pair) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matrices in leaderboard (mean) order; `?format=csv`: `system,opponent,wins,n,half_width,separated`, one row per ordered pair */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pairwise"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWhatIf: {
+        parameters: {
+            query?: {
+                /** @description Method (default borda): mean, mean-minmax, mean-zscore, winrate, plurality, dowdall, borda; others are 400 */
+                method?: "mean" | "mean-minmax" | "mean-zscore" | "winrate" | "plurality" | "dowdall" | "borda";
+            };
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIf"];
+                };
+            };
+            /** @description Not modified (If-None-Match matched the current ETag) */
+            304: {
+                headers: {
+                    /** @description Strong validator of (benchmark, revision, query, format) */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SystemEdit"];
+            };
+        };
+        responses: {
+            /** @description The system */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemDetails"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retractSubmission: {
+        parameters: {
+            query?: {
+                /** @description Why (kept in the audit log) */
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Retraction"];
+            };
+        };
+        responses: {
+            /** @description Retracted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetractedSubmission"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportBenchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The first answer to a request with this key is kept for 24 h (per token) and replayed with `Idempotent-Replayed: true`; the same key with another request is 422 `idempotency_mismatch`. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Restored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Malformed or invalid input (`details` names the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The client stopped sending the body (idle timeout); nothing stored */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (e.g. slug taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_mismatch`: the Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (writes, or expensive reads, per verified token or client address; `Retry-After` gives the seconds to wait) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description `overloaded` (the compute pool is busy) or `unavailable` (the database does not answer); `Retry-After` gives the seconds to wait */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             /** @description Unknown resource */
