@@ -152,7 +152,8 @@ describe.each(backends())("moderation on %s", (kind) => {
       const [row] = await query<{ n: number }>(api.services.database.db, sql.raw(`select count(*)::int as n from ${table}`));
       return Number(row.n);
     };
-    expect(await rowsOf("instance_scores")).toBe(2);
+    expect(await rowsOf("instance_vectors")).toBe(1);
+    expect(await rowsOf("instance_names")).toBe(2);
     let res = await api.call("DELETE", "/api/v1/benchmarks/glue");
     expect(res.status).toBe(400);
     res = await api.call("DELETE", "/api/v1/benchmarks/glue?confirm=other");
@@ -162,7 +163,7 @@ describe.each(backends())("moderation on %s", (kind) => {
     expect(res.status).toBe(204);
     expect((await api.call("GET", "/api/v1/benchmarks/glue")).status).toBe(404);
     expect((await api.call("GET", "/api/v1/benchmarks/glue/leaderboard")).status).toBe(404);
-    for (const table of ["systems", "submissions", "submission_scores", "instance_scores", "instance_uploads", "tasks"]) expect(await rowsOf(table), table).toBe(0);
+    for (const table of ["systems", "submissions", "submission_scores", "instance_vectors", "instance_names", "instance_uploads", "tasks"]) expect(await rowsOf(table), table).toBe(0);
     // the slug is free again
     await api.createBenchmark("glue");
     expect((await board()).systems).toEqual([]);
