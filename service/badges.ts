@@ -97,7 +97,7 @@ export function badgeMessage(rank: number, of: number, interval: readonly [numbe
 }
 
 export function createBadgeService(leaderboards: LeaderboardService) {
-  return {
+  const service = {
     /** The body of a generic error badge (400 bad method, 404 unknown benchmark/system). */
     error: (status: 400 | 404, format: BadgeFormat, detail = status === 404 ? "not found" : "bad request") =>
       errorBadge(status, "podium", status === 404 ? "not found" : "bad request", format, detail).body,
@@ -150,10 +150,19 @@ export function createBadgeService(leaderboards: LeaderboardService) {
         return errorBadge(400, label, "bad request", format, produced.message);
       }
       const { leaderboard: lb, body } = produced;
-      if (!body) return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
+      if (!body) {
+        // A benchmark with instance-level scores only (no task-level board at all): its default
+        // badge is borda2 at the instance level, as its page's default level.
+        if (method === undefined && view.level === undefined && lb.systems.length === 0 && !lb.incomplete?.length) {
+          const instance = await service.get(benchmarkSlug, systemSlug, "borda2", format, options, { ...view, level: "instance" });
+          if (instance.status === 200) return instance;
+        }
+        return errorBadge(404, label, "not found", format, `system "${systemSlug}" not found on benchmark "${benchmarkSlug}"`);
+      }
       return { status: 200, notModified: false, etag: etagFor(lb.benchmark.revision), body };
     },
   };
+  return service;
 }
 
 export type BadgeService = ReturnType<typeof createBadgeService>;

@@ -173,8 +173,9 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
         expect(await badge(`/api/v1/benchmarks/tiny/systems/b/badge.json?level=instance&method=${m}`)).toMatchObject({ status: 200, body: { message: `#${rank} of 3` } });
       }
       expect(await badge("/api/v1/benchmarks/tiny/systems/b/badge.json?method=borda2")).toMatchObject({ status: 200, body: { message: `#${rankOf(lb, "borda2").b} of 3` } });
-      // the task level has no systems here: not found, as before
-      expect((await badge("/api/v1/benchmarks/tiny/systems/b/badge.json")).status).toBe(404);
+      // the task level has no systems here: the plain badge is the instance-level borda2 one; level=task is not found
+      expect(await badge("/api/v1/benchmarks/tiny/systems/b/badge.json")).toMatchObject({ status: 200, body: { message: `#${rankOf(lb, "borda2").b} of 3` } });
+      expect((await badge("/api/v1/benchmarks/tiny/systems/b/badge.json?level=task")).status).toBe(404);
       const wrongLevel = await badge("/api/v1/benchmarks/tiny/systems/b/badge.json?level=task&method=borda2");
       expect(wrongLevel).toMatchObject({ status: 400, body: { isError: true, error: { code: "invalid_request" } } });
       const none = await badge("/api/v1/benchmarks/plain/systems/b/badge.json?method=borda2");
@@ -355,6 +356,14 @@ describe.each(backends())("instance-level scores (%s)", (kind) => {
         return { status: r.status, body: (await r.json()) as any };
       };
       expect(await badge("method=borda2")).toMatchObject({ status: 200, body: { message: "#1 of 62", label: "TAC 2008 · borda2" } });
+      // no task-level scores at all: the plain badge is the instance-level borda2 one, with its own ETag
+      const plain = await api.app.request("/api/v1/benchmarks/tac08/systems/m61/badge.json");
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toMatchObject({ message: "#1 of 62", label: "TAC 2008 · borda2" });
+      const again = await api.app.request("/api/v1/benchmarks/tac08/systems/m61/badge.json", { headers: { "if-none-match": plain.headers.get("etag")! } });
+      expect(again.status).toBe(304);
+      // an explicit task-level request still says the system is not there
+      expect((await badge("level=task")).status).toBe(404);
       const m61 = lb.systems.find((s: any) => s.slug === "m61");
       expect(await badge("method=mean&level=instance")).toMatchObject({ status: 200, body: { message: `#${m61.results.mean.rank} of 62` } });
       const svg = await api.app.request("/api/v1/benchmarks/tac08/systems/m61/badge.svg?level=instance&method=borda2");
