@@ -8,10 +8,10 @@
  * numbers); duplicates are found by the server, and its line numbers are mapped back to the file.
  */
 import { createReadStream } from "node:fs";
-import { commaList, integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec } from "./args.ts";
+import { commaList, integerValue, parseCommand, renderHelp, singleValue, UsageError, type CommandSpec } from "./args.ts";
 import { parseCsvRows, slugifyAll } from "./csv.ts";
 import { describeFailure, HttpClient, ServerError } from "./http.ts";
-import { DEFAULT_RETRIES, DEFAULT_URL, ensureBenchmark, mapTasks, MAX_DESCRIPTION, MAX_NAME, MAX_TASKS, SLUG, type TaskPlan } from "./import.ts";
+import { DEFAULT_RETRIES, DEFAULT_URL, ensureBenchmark, mapTasks, MAX_NAME, MAX_TASKS, targetOptions, type TaskPlan } from "./import.ts";
 
 const FORMATS = ["metrics", "long"] as const;
 type InstanceFormat = (typeof FORMATS)[number];
@@ -78,23 +78,7 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args | "help" {
   if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one file" : "missing FILE.csv");
   const format = singleValue(p, "format");
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
-  const benchmark = singleValue(p, "benchmark");
-  if (!benchmark) throw new UsageError("--benchmark SLUG is required");
-  if (!SLUG.test(benchmark)) throw new UsageError(`--benchmark "${benchmark}" is not a slug (^[a-z0-9][a-z0-9._-]{0,63}$)`);
-  const create = switchValue(p, "create");
-  const name = singleValue(p, "name");
-  const description = singleValue(p, "description");
-  const lower = listValue(p, "lower-is-better");
-  const weights = weightsValue(p, "weights");
-  if (!create && (name !== undefined || description !== undefined || lower.length || weights.size))
-    throw new UsageError("--name, --description, --lower-is-better and --weights only apply with --create");
-  if (name !== undefined && (name.length < 1 || name.length > MAX_NAME)) throw new UsageError(`--name must be 1..${MAX_NAME} characters`);
-  if (description !== undefined && description.length > MAX_DESCRIPTION) throw new UsageError(`--description must be at most ${MAX_DESCRIPTION} characters`);
-  const url = (singleValue(p, "url") ?? env.PODIUM_URL ?? DEFAULT_URL).replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`--url must be an http(s) URL (got "${url}")`);
-  const dryRun = switchValue(p, "dry-run");
-  const token = singleValue(p, "token") ?? env.PODIUM_TOKEN ?? "";
-  if (!token && !dryRun) throw new UsageError("a token is required: --token TOKEN or PODIUM_TOKEN");
+  const { benchmark, create, name, description, lower, weights, dryRun, url, token } = targetOptions(p, env);
   return {
     file: p.positionals[0],
     format: format as InstanceFormat | undefined,

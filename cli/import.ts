@@ -6,7 +6,7 @@
  * the systems whose newest submission already has these scores are skipped, and the rest are
  * posted in bulk submissions that each stay under the server's body limit.
  */
-import { integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec } from "./args.ts";
+import { integerValue, listValue, parseCommand, renderHelp, singleValue, switchValue, UsageError, weightsValue, type CommandSpec, type ParsedCommand } from "./args.ts";
 import { CsvError, slugify, slugifyAll } from "./csv.ts";
 import { FORMATS, FormatError, readScoreTable, type Format, type ScoreTable } from "./formats.ts";
 import { batchBySize, describeFailure, HttpClient, ServerError, type HttpReply } from "./http.ts";
@@ -85,14 +85,21 @@ interface ImportArgs {
   token: string;
 }
 
-function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "help" {
-  const p = parseCommand(IMPORT_COMMAND, args);
-  if (p === "help") return "help";
-  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one file or folder" : "missing FILE.csv (or RESULTS.json, or FOLDER)");
-  const format = singleValue(p, "format");
-  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
-  const system = singleValue(p, "system");
-  if (system !== undefined && (system.trim() === "" || system.length > MAX_NAME)) throw new UsageError(`--system must be 1..${MAX_NAME} characters`);
+/** The flags both imports share: the benchmark (and how to create it), the server, the token, --dry-run. */
+export interface TargetOptions {
+  benchmark: string;
+  create: boolean;
+  name?: string;
+  description?: string;
+  lower: string[];
+  weights: Map<string, number>;
+  dryRun: boolean;
+  url: string;
+  token: string;
+}
+
+/** Parse and check the shared flags (UsageError on anything wrong). */
+export function targetOptions(p: ParsedCommand, env: NodeJS.ProcessEnv): TargetOptions {
   const benchmark = singleValue(p, "benchmark");
   if (!benchmark) throw new UsageError("--benchmark SLUG is required");
   if (!SLUG.test(benchmark)) throw new UsageError(`--benchmark "${benchmark}" is not a slug (^[a-z0-9][a-z0-9._-]{0,63}$)`);
@@ -110,6 +117,18 @@ function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "
   const dryRun = switchValue(p, "dry-run");
   const token = singleValue(p, "token") ?? env.PODIUM_TOKEN ?? "";
   if (!token && !dryRun) throw new UsageError("a token is required: --token TOKEN or PODIUM_TOKEN");
+  return { benchmark, create, name, description, lower, weights, dryRun, url, token };
+}
+
+function parseImportArgs(args: string[], env: NodeJS.ProcessEnv): ImportArgs | "help" {
+  const p = parseCommand(IMPORT_COMMAND, args);
+  if (p === "help") return "help";
+  if (p.positionals.length !== 1) throw new UsageError(p.positionals.length ? "give exactly one file or folder" : "missing FILE.csv (or RESULTS.json, or FOLDER)");
+  const format = singleValue(p, "format");
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got "${format}")`);
+  const system = singleValue(p, "system");
+  if (system !== undefined && (system.trim() === "" || system.length > MAX_NAME)) throw new UsageError(`--system must be 1..${MAX_NAME} characters`);
+  const { benchmark, create, name, description, lower, weights, dryRun, url, token } = targetOptions(p, env);
   return {
     file: p.positionals[0],
     format: format as Format | undefined,
