@@ -130,3 +130,16 @@ export const IdempotencyHeaders = z.object({
       example: "run-2026-12-02-bert",
     }),
 });
+
+/** A system as its history and its moderation answer show it. */
+export const SystemDetails = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    metadata: z.unknown().openapi({ description: "The system's metadata (an object) or null" }),
+    hidden: z.boolean(),
+    hiddenReason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("SystemDetails");

@@ -628,7 +628,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        HistorySystem: {
+        SystemDetails: {
             slug: string;
             name: string;
             url: string | null;
@@ -863,16 +863,6 @@ export interface components {
             margin: number | null;
             /** @description The best margin over all weightings (negative: by how much the system falls short at best); null when no weighting gives the system a score */
             bestMargin: number | null;
-        };
-        SystemDetails: {
-            slug: string;
-            name: string;
-            url: string | null;
-            /** @description The system's metadata (an object) or null */
-            metadata?: unknown;
-            hidden: boolean;
-            hiddenReason: string | null;
-            createdAt: string;
         };
         SystemEdit: {
             /** @description true hides the system from leaderboards, pages and badges; false shows it again */
@@ -1900,7 +1890,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        system: components["schemas"]["HistorySystem"];
+                        system: components["schemas"]["SystemDetails"];
                         submissions: components["schemas"]["HistoryEntry"][];
                     };
                 };

@@ -5,7 +5,7 @@
 import { computeMethod } from "./methods.ts";
 import { tied } from "./ranks.ts";
 import { buildResponse, outcomeFromScores, type MethodOutcome } from "./response.ts";
-import { Table } from "./table.ts";
+import { averageRankInSorted, Table } from "./table.ts";
 import { INSTANCE_METHODS, RankingInputError, type InstanceMethod, type RankResponse } from "./types.ts";
 
 export interface InstanceTask {
@@ -70,16 +70,7 @@ function forEachColumnPoints(table: InstanceTable, add: (ti: number, points: Flo
           points[s] = unscored;
           continue;
         }
-        let lo = 0;
-        let hi = c;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (values[mid] < v) lo = mid + 1;
-          else hi = mid;
-        }
-        let end = lo + 1;
-        while (end < c && values[end] === v) end++;
-        const r = c - end + (end - lo + 1) / 2;
+        const r = averageRankInSorted(values, v);
         points[s] = c - r + (missing * (c + 1 - r)) / (c + 1);
       }
       add(currentTask, points);

@@ -182,19 +182,29 @@ function ranksBySortedValues(oriented: Float64Array, base: number, n: number, so
   for (let s = 0; s < n; s++) {
     const v = oriented[base + s];
     if (v !== v) continue;
-    // [lo, hi): the positions of v in the ascending values; c - hi systems are above it
-    let lo = 0;
-    let hi = c;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (values[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo + 1;
-    while (end < c && values[end] === v) end++;
-    avgRank[base + s] = c - end + (end - lo + 1) / 2;
+    avgRank[base + s] = averageRankInSorted(values, v);
   }
   return c;
+}
+
+/**
+ * The average rank (1 = best, ties share the mean of their positions) of `v` among `values`,
+ * sorted ascending with higher better; `v` must be one of them. Binary search, then the run of
+ * equal values.
+ */
+export function averageRankInSorted(values: Float64Array, v: number): number {
+  const c = values.length;
+  // [lo, end): the positions of v in the ascending values; c - end values are above it
+  let lo = 0;
+  let hi = c;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo + 1;
+  while (end < c && values[end] === v) end++;
+  return c - end + (end - lo + 1) / 2;
 }
 
 /** Per task: radix-sort the scored systems once, then one pass over tie groups gives average ranks. */

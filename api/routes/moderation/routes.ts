@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, HttpUrl, jsonBody, jsonResponse, Name, optionalJsonBody, Slug, slugParam } from "../../schemas.ts";
+import { BenchmarkParams, bearerSecurity, errorResponses, HttpUrl, jsonBody, jsonResponse, Name, optionalJsonBody, Slug, slugParam, SystemDetails } from "../../schemas.ts";
 import { Benchmark, TaskInput } from "../benchmarks/routes.ts";
 
 const tags = ["moderation"];
@@ -17,17 +17,6 @@ export const SystemEditBody = z
   .strict()
   .openapi("SystemEdit");
 
-export const SystemDetails = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    url: z.string().nullable(),
-    metadata: z.unknown().openapi({ description: "The system's metadata (an object) or null" }),
-    hidden: z.boolean(),
-    hiddenReason: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi("SystemDetails");
 
 const SystemParams = BenchmarkParams.extend({ system: slugParam("system") });
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate } from "../../middleware/auth.ts";
-import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam, IdempotencyHeaders } from "../../schemas.ts";
+
+import { BenchmarkParams, bearerSecurity, errorResponses, noSecurity, HttpUrl, jsonBody, jsonResponse, Name, Slug, slugParam, IdempotencyHeaders, SystemDetails } from "../../schemas.ts";
 
 export const SystemInput = z.object({
   slug: Slug,
@@ -54,18 +55,6 @@ export const HistoryEntry = z
   })
   .openapi("HistoryEntry");
 
-const HistorySystem = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    url: z.string().nullable(),
-    metadata: z.unknown().openapi({ description: "The system's metadata (an object) or null" }),
-    hidden: z.boolean(),
-    hiddenReason: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi("HistorySystem");
-
 const tags = ["submissions"];
 
 export const submit = createRoute({
@@ -100,7 +89,7 @@ export const history = createRoute({
     params: BenchmarkParams.extend({ system: slugParam("system") }),
   },
   responses: {
-    200: jsonResponse(z.object({ system: HistorySystem, submissions: z.array(HistoryEntry) }), "The system and its history, newest first (retracted submissions included)"),
+    200: jsonResponse(z.object({ system: SystemDetails, submissions: z.array(HistoryEntry) }), "The system and its history, newest first (retracted submissions included)"),
     ...errorResponses(400, 404, 503),
   },
 });
