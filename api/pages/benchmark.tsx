@@ -196,7 +196,11 @@ function OptionsForm(props: { lb: Leaderboard; allMethods: readonly string[]; so
       <label>
         <input type="checkbox" name="uncertainty" value="bootstrap" checked={lb.uncertainty !== undefined} /> rank intervals (bootstrap)
       </label>
-      {props.minCoverage ? <input type="hidden" name="minCoverage" value={props.minCoverage} /> : null}
+      <label>
+        Rank only systems with at least{" "}
+        <input type="text" name="minCoverage" inputmode="decimal" size={5} pattern="\d{1,6}|\d?\.\d{1,12}" value={props.minCoverage ?? ""} placeholder="9 or 0.5" aria-describedby="coverage-help" /> tasks
+        <span id="coverage-help" class="muted"> (a number of tasks, or a share such as 0.5)</span>
+      </label>
       {props.rowsAll ? <input type="hidden" name="rows" value="all" /> : null}
       <button type="submit">Show</button>
     </form>

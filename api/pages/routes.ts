@@ -13,6 +13,7 @@ import { sendStored, serveOptions, varyOnEncoding } from "../encoding.ts";
 import type { AppEnv } from "../env.ts";
 import { publicBase } from "../public-url.ts";
 import { SLUG_PATTERN } from "../schemas.ts";
+import { MinCoverageParam } from "../routes/leaderboard/routes.ts";
 import { registerAssets } from "./assets/index.ts";
 import { BenchmarkPage } from "./benchmark.tsx";
 import { registerDocs } from "./docs.ts";
@@ -58,12 +59,12 @@ export interface PageQuery {
 }
 
 /** The leaderboard API's syntax: plain digits are tasks, a decimal point makes a fraction in (0, 1]. */
+/** `minCoverage` as the leaderboard API reads it; undefined when absent or empty, null when malformed (the page ignores it with a note). */
 export function parseMinCoverage(s: string | undefined): { tasks: number } | { fraction: number } | undefined | null {
   if (s === undefined || s === "") return undefined;
-  if (!/^(\d{1,6}|\d?\.\d{1,12})$/.test(s)) return null;
-  if (!s.includes(".")) return Number(s) === 0 ? undefined : { tasks: Number(s) };
-  const f = Number(s);
-  return f > 0 && f <= 1 ? { fraction: f } : null;
+  const parsed = MinCoverageParam.safeParse(s);
+  if (!parsed.success) return null;
+  return parsed.data && "tasks" in parsed.data && parsed.data.tasks === 0 ? undefined : parsed.data;
 }
 
 export function parsePageQuery(c: Context): PageQuery {

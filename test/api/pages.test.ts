@@ -424,13 +424,16 @@ describe.each(backends())("pages on %s", (kind) => {
     await seed();
     const ok = await page("/benchmarks/glue?minCoverage=3");
     expect(ok.status).toBe(200);
-    expect(ok.html).toContain('<input type="hidden" name="minCoverage" value="3"/>');
+    expect(ok.html).toMatch(/<input type="text" name="minCoverage"[^>]* value="3"/);
+    // the policy applies: the system scored on 2 of 3 tasks is listed apart, not ranked
+    expect(tableRows(ok.html).map((r) => r.slug)).not.toContain("evil");
+    expect(text(ok.html)).toContain("Not ranked: below the coverage policy");
     expect(ok.html).toMatch(/href="\/api\/v1\/benchmarks\/glue\/leaderboard\?methods=mean%2Cborda%2Ckemeny&amp;minCoverage=3"/);
     for (const bad of ["abc", "1.5", "-1"]) {
       const res = await page(`/benchmarks/glue?minCoverage=${bad}`);
       expect(res.status).toBe(200);
       expect(text(res.html)).toContain(`Ignored minCoverage=${bad}: an integer number of tasks (e.g. 9) or a fraction in (0, 1] (e.g. 0.5).`);
-      expect(res.html).not.toContain('name="minCoverage"');
+      expect(res.html).toMatch(/<input type="text" name="minCoverage"[^>]* value=""/);
     }
     expect((await page("/benchmarks/glue/systems/beta?minCoverage=2")).status).toBe(200);
   });
@@ -500,12 +503,12 @@ describe("metadata on the pages (rendered from a leaderboard that carries it)", 
     const html = (await BenchmarkPage({ leaderboard: withPolicy, allMethods: TASK_METHODS, sort: "mean", ignored: [], minCoverage: "1" })).toString();
     expect(text(html)).toContain("Not ranked: below the coverage policy1 system scored on fewer than 1 of 1 tasks.");
     expect(html).toMatch(/<tr data-system="z"><td class="l">Zed<\/td><td>0\/1<\/td><td>—<\/td><\/tr>/);
-    expect(html).toContain('<input type="hidden" name="minCoverage" value="1"/>');
+    expect(html).toMatch(/<input type="text" name="minCoverage"[^>]* value="1"/);
     expect(html).toContain("&amp;minCoverage=1");
     expect(text(html)).toContain("The optimum is not unique: 1 adjacent pair of the order can swap at no loss (B ↔ C).");
     const plain = (await BenchmarkPage({ leaderboard: lb, allMethods: TASK_METHODS, sort: "mean", ignored: [] })).toString();
     expect(plain).not.toContain("Not ranked");
-    expect(plain).not.toContain('name="minCoverage"');
+    expect(plain).toMatch(/<input type="text" name="minCoverage"[^>]* value=""/);
   });
 
   it("uses the columns the benchmark declares when it declares them", async () => {
