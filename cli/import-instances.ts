@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { commaList, integerValue, parseCommand, renderHelp, singleValue, UsageError, type CommandSpec } from "./args.ts";
 import { parseCsvRows, slugifyAll } from "./csv.ts";
 import { describeFailure, HttpClient, ServerError } from "./http.ts";
-import { DEFAULT_RETRIES, DEFAULT_URL, ensureBenchmark, mapTasks, MAX_NAME, MAX_TASKS, targetOptions, type TaskPlan } from "./import.ts";
+import { CREATE_FLAGS, DEFAULT_RETRIES, ensureBenchmark, mapTasks, MAX_NAME, MAX_TASKS, SERVER_FLAGS, targetOptions, type TaskPlan } from "./import.ts";
 
 const FORMATS = ["metrics", "long"] as const;
 type InstanceFormat = (typeof FORMATS)[number];
@@ -34,16 +34,13 @@ The file is streamed and checked whole before anything is sent.`,
     format: { type: "string", value: "FORMAT", help: "metrics or long", default: "long when the header is system,task,instance,score (any order), else metrics" },
     benchmark: { type: "string", value: "SLUG", help: "benchmark to load into (required)" },
     create: { type: "boolean", help: "create the benchmark when it does not exist (tasks from the metric columns or the task names; needs an admin token)" },
-    name: { type: "string", value: "NAME", help: "with --create: the benchmark's name", default: "SLUG" },
-    description: { type: "string", value: "TEXT", help: "with --create: the benchmark's description", default: "none" },
+    ...CREATE_FLAGS,
     "lower-is-better": { type: "string", value: "t1,t2", help: "with --create: tasks (names or slugs) where a lower score is better", default: "none" },
     weights: { type: "string", value: "t=2,u=0.5", help: "with --create: task weights (names or slugs), each > 0", default: "1 for every task" },
     exclude: { type: "string", value: "m1,m2", help: "metrics format: metric columns to leave out", default: "none" },
     concurrency: { type: "string", value: "N", help: "uploads in flight at once", default: String(DEFAULT_CONCURRENCY) },
     "dry-run": { type: "boolean", help: "read and check the file, print what would be sent; contacts no server" },
-    retries: { type: "string", value: "N", help: "retries of a request answered 429 or 503, waiting as its Retry-After says", default: String(DEFAULT_RETRIES) },
-    url: { type: "string", value: "URL", help: "the server", default: `$PODIUM_URL or ${DEFAULT_URL}` },
-    token: { type: "string", value: "TOKEN", help: "admin token, or the benchmark's token without --create", default: "$PODIUM_TOKEN" },
+    ...SERVER_FLAGS,
   },
   notes: `System slugs come from the names as in podium import ("M61" -> m61); a system's instance upload
 names it by its slug. Progress goes to stderr: rows read, then systems uploaded.

@@ -24,6 +24,19 @@ const MAX_BATCH_SUBMISSIONS = 10_000;
 /** The server's limits (shared with `podium import-instances`). */
 export { DEFAULT_URL, DEFAULT_RETRIES, SLUG, MAX_NAME, MAX_DESCRIPTION, MAX_TASKS };
 
+/** The flags of a benchmark created by an import, shared by both import commands. */
+export const CREATE_FLAGS: CommandSpec["flags"] = {
+  name: { type: "string", value: "NAME", help: "with --create: the benchmark's name", default: "SLUG" },
+  description: { type: "string", value: "TEXT", help: "with --create: the benchmark's description", default: "none" },
+};
+
+/** How an import reaches the server, shared by both import commands. */
+export const SERVER_FLAGS: CommandSpec["flags"] = {
+  retries: { type: "string", value: "N", help: "retries of a request answered 429 or 503, waiting as its Retry-After says", default: String(DEFAULT_RETRIES) },
+  url: { type: "string", value: "URL", help: "the server", default: `$PODIUM_URL or ${DEFAULT_URL}` },
+  token: { type: "string", value: "TOKEN", help: "admin token, or the benchmark's token without --create", default: "$PODIUM_TOKEN" },
+};
+
 export const IMPORT_COMMAND: CommandSpec = {
   name: "import",
   synopsis: "FILE.csv|RESULTS.json|FOLDER --benchmark SLUG [flags]",
@@ -36,15 +49,12 @@ and the whole input are checked before anything is sent.`,
     system: { type: "string", value: "NAME", help: "lm-eval, single file: the system's name", default: "the file's model_name, or pretrained= of config.model_args" },
     benchmark: { type: "string", value: "SLUG", help: "benchmark to load into (required)" },
     create: { type: "boolean", help: "create the benchmark when it does not exist (tasks from the CSV header; needs an admin token); an existing one is kept as it is" },
-    name: { type: "string", value: "NAME", help: "with --create: the benchmark's name", default: "SLUG" },
-    description: { type: "string", value: "TEXT", help: "with --create: the benchmark's description", default: "none" },
+    ...CREATE_FLAGS,
     "lower-is-better": { type: "string", value: "t1,t2", help: "with --create: tasks (header names or slugs) where a lower score is better", default: "none" },
     weights: { type: "string", value: "t=2,u=0.5", help: "with --create: task weights (header names or slugs), each > 0", default: "1 for every task" },
     "dry-run": { type: "boolean", help: "check everything and print what would be done (benchmark, tasks, systems, batches); contacts no server" },
     "batch-bytes": { type: "string", value: "N", help: "largest JSON body of one request; keep it at or under the server's PODIUM_BODY_LIMIT_BYTES", default: String(DEFAULT_BATCH_BYTES) },
-    retries: { type: "string", value: "N", help: "retries of a request answered 429 or 503, waiting as its Retry-After says", default: String(DEFAULT_RETRIES) },
-    url: { type: "string", value: "URL", help: "the server", default: `$PODIUM_URL or ${DEFAULT_URL}` },
-    token: { type: "string", value: "TOKEN", help: "admin token, or the benchmark's token without --create", default: "$PODIUM_TOKEN" },
+    ...SERVER_FLAGS,
   },
   notes: `Long CSV: the header names the columns system, task and score (or model, benchmark, value);
 an empty score is missing; the same system and task twice is an error.

@@ -6,17 +6,11 @@
  */
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../client.ts";
+import type { SystemDetails } from "./moderation.ts";
 import { fromJson, toIso } from "./util.ts";
 
-export interface ExportedSystem {
-  slug: string;
-  name: string;
-  url: string | null;
-  metadata: unknown;
-  hidden: boolean;
-  hiddenReason: string | null;
-  createdAt: string;
-}
+/** A system as exported: its details without the database id. */
+export type ExportedSystem = Omit<SystemDetails, "id">;
 
 export interface ExportedSubmission {
   id: number;
