@@ -24,10 +24,20 @@ export default {
     const { app, scoped } = built;
     const database = databaseFromConnectionString(env.HYPERDRIVE.connectionString);
     try {
-      const res = await scoped.run(database, () => app.fetch(request, requestBindings(request, env), ctx as never));
+      const res = await scoped.run(database, async () => readStreamedBody(await app.fetch(request, requestBindings(request, env), ctx as never)));
       return sendAsEncoded(res);
     } finally {
       ctx.waitUntil(database.close());
     }
   },
 };
+
+/**
+ * A body produced while it is sent (the NDJSON export) reads the database as it goes, so it is
+ * read whole here, inside the request's database scope and before that database closes; every
+ * other body is already bytes.
+ */
+async function readStreamedBody(res: Response): Promise<Response> {
+  if (!res.body || !/^application\/x-ndjson\b/i.test(res.headers.get("content-type") ?? "")) return res;
+  return new Response(await res.arrayBuffer(), { status: res.status, statusText: res.statusText, headers: res.headers });
+}

@@ -321,6 +321,44 @@ describe("Podium on wrangler dev (workerd) over Hyperdrive's local connection", 
     for (let i = 0; i < 12; i++) expect(slugs.has(`burst-${i}`), `burst-${i}`).toBe(true);
   });
 
+  it("evidence, moderation, Idempotency-Key and export answer on the Worker as on Node", async () => {
+    const pairwise = await onWorker("GET", "/api/v1/benchmarks/glue/pairwise", { token: null });
+    expect(pairwise.status, pairwise.text).toBe(200);
+    expect(pairwise.body).toEqual((await onNode("GET", "/api/v1/benchmarks/glue/pairwise", { token: null })).body);
+    const leader = pairwise.body.systems[0];
+    const whatif = await onWorker("GET", `/api/v1/benchmarks/glue/systems/${leader}/whatif?method=borda`, { token: null });
+    expect(whatif.status, whatif.text).toBe(200);
+    expect(whatif.body).toEqual((await onNode("GET", `/api/v1/benchmarks/glue/systems/${leader}/whatif?method=borda`, { token: null })).body);
+
+    // hide through the Worker: gone from Node's leaderboard and the Worker's badge; back after unhide
+    const hidden = GLUE.systems[2].slug;
+    const hide = await onWorker("PATCH", `/api/v1/benchmarks/glue/systems/${hidden}`, { body: { hidden: true, reason: "check" } });
+    expect(hide.status, hide.text).toBe(200);
+    expect((await onNode("GET", LEADERBOARD, { token: null })).body.systems.some((s: { slug: string }) => s.slug === hidden)).toBe(false);
+    expect((await onWorker("GET", `/api/v1/benchmarks/glue/systems/${hidden}/badge.json`, { token: null })).status).toBe(404);
+    expect((await onWorker("GET", `/api/v1/benchmarks/glue/systems/${hidden}/submissions`, { token: null })).body.system.hidden).toBe(true);
+    expect((await onWorker("PATCH", `/api/v1/benchmarks/glue/systems/${hidden}`, { body: { hidden: false } })).status).toBe(200);
+    expect((await onWorker("GET", `/api/v1/benchmarks/glue/systems/${hidden}/badge.json`, { token: null })).status).toBe(200);
+    const audit = await onWorker("GET", "/api/v1/benchmarks/glue/audit");
+    expect(audit.body.entries.slice(0, 2).map((e: { action: string }) => e.action)).toEqual(["system.unhide", "system.hide"]);
+
+    // an Idempotency-Key replayed on the Worker answers the same body and stores once
+    const task = GLUE.benchmark.tasks[0].slug;
+    const keyed = () => onWorker("POST", "/api/v1/benchmarks/glue/submissions", { headers: { "idempotency-key": "worker-key-1" }, body: { system: { slug: "keyed" }, scores: { [task]: 1 } } });
+    const first = await keyed();
+    expect(first.status, first.text).toBe(201);
+    const replay = await keyed();
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    expect((await onNode("GET", "/api/v1/benchmarks/glue/systems/keyed/submissions", { token: null })).body.submissions).toHaveLength(1);
+
+    // the export is the same NDJSON from either
+    const fromWorker = await onWorker("GET", "/api/v1/benchmarks/glue/export");
+    expect(fromWorker.status, fromWorker.text.slice(0, 200)).toBe(200);
+    const dropStamp = (t: string) => t.split("\n").filter((l) => !l.includes('"type":"podium"')).join("\n");
+    expect(dropStamp(fromWorker.text)).toBe(dropStamp((await onNode("GET", "/api/v1/benchmarks/glue/export")).text));
+  });
+
   it("unknown routes and bad input answer in the envelope, never 5xx", async () => {
     const missing = await onWorker("GET", "/api/v1/nothing-here", { token: null });
     expect(missing.status).toBe(404);
