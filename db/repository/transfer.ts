@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../client.ts";
 import type { SystemDetails } from "./moderation.ts";
+import type { TaskRecord } from "./benchmarks.ts";
 import { fromJson, toIso } from "./util.ts";
 
 /** A system as exported: its details without the database id. */
@@ -61,15 +62,8 @@ export async function listSubmissionsForExport(db: Db, benchmarkId: number, afte
   }));
 }
 
-export interface RestoredTask {
-  slug: string;
-  name: string;
-  metric: string | null;
-  higherIsBetter: boolean;
-  weight: number;
-  group: string | null;
-  position: number;
-}
+/** A task as restored: its record without the database id. */
+export type RestoredTask = Omit<TaskRecord, "id">;
 
 export interface RestoredBenchmark {
   /** Kept when free (see `idsFree`), else a new one. */
